@@ -1,0 +1,1 @@
+"""Composition root: settings, embedded servers, app factory, module registry, CLI."""

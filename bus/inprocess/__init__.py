@@ -1,0 +1,3 @@
+from bus.inprocess.bus import Chaos, InProcessBus
+
+__all__ = ("Chaos", "InProcessBus")

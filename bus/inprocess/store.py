@@ -1,0 +1,120 @@
+"""Durable per-group delivery queues for the in-process bus, kept in Mongo.
+
+Each published event becomes one delivery per subscribed group; a delivery is
+deleted only when its handler succeeded, so a crash re-delivers it on the next
+start, as a Redis pending entry would be re-claimed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bus.envelope import Envelope
+from bus.interface import DeadLetter
+
+
+class DeliveryStore:
+    def __init__(self, database: AsyncDatabase):
+        self._deliveries = database["deliveries"]
+        self._dead_letters = database["dead_letters"]
+        self._client = database.client
+
+    async def ensure_indexes(self) -> None:
+        await self._deliveries.create_index([("group", ASCENDING), ("due_at", ASCENDING)])
+        await self._dead_letters.create_index([("group", ASCENDING), ("dead_at", ASCENDING)])
+
+    async def add(self, group: str, envelope: Envelope, due_at: datetime) -> None:
+        await self._deliveries.insert_one(_delivery(group, envelope.to_document(), due_at))
+
+    async def release_leases(self, groups: list[str]) -> None:
+        """On start, what a previous run held is due at once: it died before acknowledging."""
+        await self._deliveries.update_many(
+            {"group": {"$in": groups}, "leased": True},
+            {"$set": {"leased": False, "due_at": datetime.now(UTC)}},
+        )
+
+    async def claim(self, group: str, lease: timedelta) -> dict[str, Any] | None:
+        now = datetime.now(UTC)
+        return await self._deliveries.find_one_and_update(
+            {"group": group, "due_at": {"$lte": now}},
+            {"$set": {"due_at": now + lease, "leased": True}, "$inc": {"attempts": 1}},
+            sort=[("due_at", ASCENDING)],
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def next_due(self, group: str) -> datetime | None:
+        first = await self._deliveries.find_one(
+            {"group": group}, sort=[("due_at", ASCENDING)], projection={"due_at": 1}
+        )
+        return first["due_at"].replace(tzinfo=UTC) if first else None
+
+    async def acknowledge(self, delivery_id: ObjectId) -> None:
+        await self._deliveries.delete_one({"_id": delivery_id})
+
+    async def retry_later(self, delivery_id: ObjectId, due_at: datetime, error: str) -> None:
+        await self._deliveries.update_one(
+            {"_id": delivery_id},
+            {"$set": {"due_at": due_at, "leased": False, "last_error": error}},
+        )
+
+    async def bury(self, delivery: dict[str, Any], error: str) -> None:
+        """Move a delivery to the dead letters in one transaction: never both, never neither."""
+        dead = {
+            "_id": delivery["_id"],
+            "group": delivery["group"],
+            "envelope": delivery["envelope"],
+            "attempts": delivery["attempts"],
+            "error": error,
+            "dead_at": datetime.now(UTC),
+        }
+
+        async def move(session: Any) -> None:
+            await self._dead_letters.insert_one(dead, session=session)
+            await self._deliveries.delete_one({"_id": delivery["_id"]}, session=session)
+
+        async with self._client.start_session() as session:
+            await session.with_transaction(move)
+
+    async def dead_letters(self, group: str | None) -> list[DeadLetter]:
+        query = {"group": group} if group else {}
+        cursor = self._dead_letters.find(query).sort("dead_at", ASCENDING)
+        return [_dead_letter(document) async for document in cursor]
+
+    async def replay(self, dead_letter_id: str) -> bool:
+        if not ObjectId.is_valid(dead_letter_id):
+            return False
+        replayed = False
+
+        async def move(session: Any) -> None:
+            nonlocal replayed
+            dead = await self._dead_letters.find_one_and_delete(
+                {"_id": ObjectId(dead_letter_id)}, session=session
+            )
+            if dead:
+                delivery = _delivery(dead["group"], dead["envelope"], datetime.now(UTC))
+                await self._deliveries.insert_one(delivery, session=session)
+                replayed = True
+
+        async with self._client.start_session() as session:
+            await session.with_transaction(move)
+        return replayed
+
+
+def _delivery(group: str, envelope: dict[str, Any], due_at: datetime) -> dict[str, Any]:
+    return {"group": group, "envelope": envelope, "due_at": due_at, "attempts": 0, "leased": False}
+
+
+def _dead_letter(document: dict[str, Any]) -> DeadLetter:
+    return DeadLetter(
+        id=str(document["_id"]),
+        group=document["group"],
+        envelope=Envelope.from_document(document["envelope"]),
+        attempts=document["attempts"],
+        error=document["error"],
+        dead_at=document["dead_at"].replace(tzinfo=UTC),
+    )

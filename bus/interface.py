@@ -1,0 +1,60 @@
+"""The Bus every implementation provides, and the errors handlers use to steer it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bus.envelope import Envelope
+
+Handler = Callable[[Envelope], Awaitable[None]]
+
+
+class NotReadyYet(Exception):
+    """Raised by a handler for an event that arrived before the one it depends on.
+
+    The bus treats it like a failure (not acknowledged, delivered again later),
+    but logs it quietly: it is expected under reordering.
+    """
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    id: str
+    group: str
+    envelope: Envelope
+    attempts: int
+    error: str
+    dead_at: datetime
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff between attempts; after `max_attempts` the event is dead-lettered."""
+
+    max_attempts: int = 10
+    base_delay: float = 0.05
+    max_delay: float = 5.0
+
+    def delay(self, attempts: int) -> float:
+        return min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1))
+
+
+class Bus(Protocol):
+    def subscribe(self, group: str, subject: str, handler: Handler) -> None:
+        """Register `handler` for `subject` in a durable consumer `group` (one per module)."""
+
+    async def publish(self, envelope: Envelope) -> None:
+        """Durably hand `envelope` to every group subscribed to its subject."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None:
+        """Stop taking new deliveries and let the ones in flight finish."""
+
+    async def dead_letters(self, group: str | None = None) -> list[DeadLetter]: ...
+
+    async def replay(self, dead_letter_id: str) -> bool:
+        """Put a dead letter back for delivery; False if there is no such dead letter."""

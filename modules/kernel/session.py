@@ -1,0 +1,47 @@
+"""The signed session every module reads to know who is asking, without importing auth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+SESSION_COOKIE = "session"
+_ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: str
+    email: str
+    issued_at: int
+    expires_at: int
+
+
+class SessionCodec:
+    """Signs and reads session tokens (JWT, HS256) with the deployment's shared key."""
+
+    def __init__(self, key: str, lifetime: timedelta):
+        self._key = key
+        self.lifetime = lifetime
+
+    def issue(self, user_id: str, email: str) -> str:
+        now = datetime.now(UTC)
+        claims = {"id": user_id, "email": email, "iat": now, "exp": now + self.lifetime}
+        return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
+
+    def read(self, token: str | None) -> CurrentUser | None:
+        """The user a token names, or None for a missing, forged or expired token."""
+        if not token:
+            return None
+        try:
+            claims = jwt.decode(token, self._key, algorithms=[_ALGORITHM])
+            return CurrentUser(
+                id=str(claims["id"]),
+                email=str(claims["email"]),
+                issued_at=int(claims["iat"]),
+                expires_at=int(claims["exp"]),
+            )
+        except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+            return None

@@ -1,0 +1,39 @@
+"""Request-side helpers every module's controllers share: who is signed in, request schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.di import NamedDependency
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+from modules.kernel.errors import NotAuthenticated
+from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
+
+
+def session_codec(request: Request[Any, Any, Any]) -> SessionCodec:
+    return request.app.state.sessions
+
+
+async def provide_current_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
+    return session_codec(request).read(request.cookies.get(SESSION_COOKIE))
+
+
+async def provide_signed_in_user(
+    current_user: NamedDependency[CurrentUser | None],
+) -> CurrentUser:
+    if current_user is None:
+        raise NotAuthenticated()
+    return current_user
+
+
+class RequestBody(BaseModel):
+    """Base of JSON request bodies: camelCase on the wire, strict types, unknown keys ignored.
+
+    Fields are optional here so that missing values are reported by the use
+    case's own rules, with every invalid field listed at once.
+    """
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, strict=False)

@@ -1,0 +1,53 @@
+"""Ticket rules: what a valid listing is, who may edit it and when. Pure, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from modules.kernel import BadRequest, FieldError, Forbidden, ValidationFailed
+
+MAX_TITLE_LENGTH = 200
+MAX_PRICE = Decimal("1000000")
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    title: str
+    price: int  # cents
+
+
+def ticket_draft(title: str | None, price: Decimal | None) -> TicketDraft:
+    """A valid title and price in cents, or ValidationFailed listing every bad field."""
+    errors = []
+    clean_title = (title or "").strip()
+    if not clean_title:
+        errors.append(FieldError("Title is required", "title"))
+    elif len(clean_title) > MAX_TITLE_LENGTH:
+        errors.append(FieldError(f"Title must be at most {MAX_TITLE_LENGTH} characters", "title"))
+    cents = price_in_cents(price)
+    if cents is None:
+        errors.append(
+            FieldError(
+                f"Price must be greater than 0 and at most {MAX_PRICE}, with at most 2 decimals",
+                "price",
+            )
+        )
+    if errors:
+        raise ValidationFailed(*errors)
+    assert cents is not None
+    return TicketDraft(clean_title, cents)
+
+
+def price_in_cents(price: Decimal | None) -> int | None:
+    if price is None or not price.is_finite() or not 0 < price <= MAX_PRICE:
+        return None
+    cents = price * 100
+    return int(cents) if cents == cents.to_integral_value() else None
+
+
+def ensure_editable(seller_id: str, owner_id: str, order_id: str | None) -> None:
+    if seller_id != owner_id:
+        raise Forbidden("Only the seller can edit this ticket")
+    if order_id is not None:
+        raise BadRequest("Cannot edit a reserved ticket")

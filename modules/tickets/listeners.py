@@ -1,0 +1,17 @@
+"""Which events tickets reacts to: orders lock and unlock tickets."""
+
+from __future__ import annotations
+
+from bus import OrderCancelled, OrderCreated, UnitOfWork
+from modules.tickets.use_cases import release_ticket, reserve_ticket
+
+
+async def on_order_created(event: OrderCreated, unit: UnitOfWork) -> None:
+    await reserve_ticket(unit, event.ticket.id, event.id)
+
+
+async def on_order_cancelled(event: OrderCancelled, unit: UnitOfWork) -> None:
+    await release_ticket(unit, event.ticket.id, event.id)
+
+
+LISTENERS = {OrderCreated: on_order_created, OrderCancelled: on_order_cancelled}

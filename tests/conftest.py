@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.support.apps import build_app, drop_databases, unique_prefix
+from tests.support.servers import ServerUrls, test_servers
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerUrls]:
+    with test_servers(tmp_path_factory.mktemp("servers")) as urls:
+        yield urls
+
+
+@pytest.fixture
+async def prefix(servers: ServerUrls) -> AsyncIterator[str]:
+    """A database-name prefix of this test's own; its databases are dropped afterwards."""
+    value = unique_prefix()
+    yield value
+    await drop_databases(servers, value)
+
+
+@pytest.fixture
+async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AsyncTestClient]:
+    """The whole app, every module, in-process bus with duplicates and reordering on."""
+    async with AsyncTestClient(build_app(servers, prefix)) as test_client:
+        yield test_client

@@ -1,0 +1,28 @@
+"""Await a condition instead of sleeping a fixed time: events take effect asynchronously."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]],
+    *,
+    until: Callable[[T], bool] = bool,
+    timeout: float = 10.0,
+    interval: float = 0.02,
+) -> T:
+    """Poll `probe` until `until(result)` holds; fail with the last result after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await probe()
+        if until(result):
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s; last value: {result!r}")
+        await asyncio.sleep(interval)
