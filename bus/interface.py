@@ -51,8 +51,8 @@ class Bus(Protocol):
 
     async def start(self) -> None: ...
 
-    async def stop(self) -> None:
-        """Stop taking new deliveries and let the ones in flight finish."""
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop taking new deliveries; those in flight get `grace` seconds, else stay pending."""
 
     async def dead_letters(self, group: str | None = None) -> list[DeadLetter]: ...
 

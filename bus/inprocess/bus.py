@@ -42,7 +42,7 @@ class InProcessBus:
         *,
         retry: RetryPolicy = DEFAULT_RETRY,
         concurrency: int = 8,
-        ack_wait: timedelta = timedelta(seconds=60),
+        ack_wait: timedelta = timedelta(seconds=30),
         idle_poll: float = 1.0,
         chaos: Chaos | None = None,
     ):
@@ -81,18 +81,21 @@ class InProcessBus:
     async def start(self) -> None:
         self._stopping = False
         await self._store.ensure_indexes()
-        await self._store.release_leases(list(self._handlers))
         for group in self._handlers:
             self._loops.append(asyncio.create_task(self._consume(group), name=f"bus-{group}"))
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop claiming; handlers still running after `grace` are cancelled, unacknowledged."""
         self._stopping = True
         for event in self._wake.values():
             event.set()
         await asyncio.gather(*self._loops, return_exceptions=True)
         self._loops.clear()
         if self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+            _, unfinished = await asyncio.wait(self._in_flight, timeout=grace)
+            for task in unfinished:
+                task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
 
     async def dead_letters(self, group: str | None = None) -> list[DeadLetter]:
         return await self._store.dead_letters(group)

@@ -1,8 +1,9 @@
 """Durable per-group delivery queues for the in-process bus, kept in Mongo.
 
-Each published event becomes one delivery per subscribed group; a delivery is
-deleted only when its handler succeeded, so a crash re-delivers it on the next
-start, as a Redis pending entry would be re-claimed.
+Each published event becomes one delivery per subscribed group. Claiming a
+delivery leases it for the ack wait; it is deleted only when its handler
+succeeded. A consumer that dies holding it lets the lease run out and another
+consumer (or the next run) claims it, as a Redis pending entry is re-claimed.
 """
 
 from __future__ import annotations
@@ -30,13 +31,6 @@ class DeliveryStore:
 
     async def add(self, group: str, envelope: Envelope, due_at: datetime) -> None:
         await self._deliveries.insert_one(_delivery(group, envelope.to_document(), due_at))
-
-    async def release_leases(self, groups: list[str]) -> None:
-        """On start, what a previous run held is due at once: it died before acknowledging."""
-        await self._deliveries.update_many(
-            {"group": {"$in": groups}, "leased": True},
-            {"$set": {"leased": False, "due_at": datetime.now(UTC)}},
-        )
 
     async def claim(self, group: str, lease: timedelta) -> dict[str, Any] | None:
         now = datetime.now(UTC)

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]],
+    probe: Callable[[], Awaitable[T] | T],
     *,
     until: Callable[[T], bool] = bool,
     timeout: float = 10.0,
     interval: float = 0.02,
 ) -> T:
-    """Poll `probe` until `until(result)` holds; fail with the last result after `timeout`."""
+    """Poll `probe` (sync or async) until `until(result)`; fail with the last result on timeout."""
     deadline = time.monotonic() + timeout
     while True:
-        result = await probe()
+        result: Any = probe()
+        if inspect.isawaitable(result):
+            result = await result
         if until(result):
             return result
         if time.monotonic() > deadline:

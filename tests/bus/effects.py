@@ -1,0 +1,50 @@
+"""A small module-like setup for outbox and inbox tests: a database, its transactions and relay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from bus import Bus, Relay, TicketCreated, Transactions, UnitOfWork, inbox_guarded
+
+
+@dataclass
+class Producer:
+    """Writes a record and its `ticket.created` event in one unit of work."""
+
+    transactions: Transactions
+    relay: Relay
+
+    async def create(self, number: int, *, fail_after_write: bool = False) -> None:
+        async def work(unit: UnitOfWork) -> None:
+            await unit.session.client[self.transactions.database.name]["records"].insert_one(
+                {"_id": number}, session=unit.session
+            )
+            unit.publish(TicketCreated(id=str(number), version=0, title="T", price=1, user_id="u"))
+            if fail_after_write:
+                raise RuntimeError("crash after the state write")
+
+        await self.transactions.run(work)
+
+
+def producer(database: AsyncDatabase, bus: Bus) -> Producer:
+    relay = Relay(database, bus, poll_interval=0.05)
+    transactions = Transactions(database.client, database, "tickets", on_commit=relay.wake)
+    return Producer(transactions, relay)
+
+
+def consume_into_effects(database: AsyncDatabase, bus: Bus) -> None:
+    """Subscribe a listener that counts each event's effect in `effects`, inbox-guarded."""
+    transactions = Transactions(database.client, database, "orders")
+
+    async def count_effect(event: TicketCreated, unit: UnitOfWork) -> None:
+        await database["effects"].update_one(
+            {"_id": event.id}, {"$inc": {"times": 1}}, upsert=True, session=unit.session
+        )
+
+    bus.subscribe("orders", "ticket.created", inbox_guarded(transactions, count_effect))
+
+
+async def effects(database: AsyncDatabase) -> dict[str, int]:
+    return {doc["_id"]: doc["times"] async for doc in database["effects"].find()}
