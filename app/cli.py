@@ -36,7 +36,11 @@ def serve(args: argparse.Namespace) -> int:
     )
     with local_environment(settings) as endpoints:
         app = create_app(
-            settings, modules, mongo_url=endpoints.mongo_url, jwt_key=endpoints.jwt_key
+            settings,
+            modules,
+            mongo_url=endpoints.mongo_url,
+            redis_url=endpoints.redis_url,
+            jwt_key=endpoints.jwt_key,
         )
         print(
             f"ticketing: serving {', '.join(m.name for m in modules)} "

@@ -34,10 +34,11 @@ def create_app(
     modules: Sequence[Module],
     *,
     mongo_url: str,
+    redis_url: str,
     jwt_key: str,
     chaos: Chaos | None = None,
 ) -> Litestar:
-    runtime = Runtime(settings, modules, mongo_url=mongo_url, chaos=chaos)
+    runtime = Runtime(settings, modules, mongo_url=mongo_url, redis_url=redis_url, chaos=chaos)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from modules.auth import module as auth
+from modules.expiration import module as expiration
 from modules.kernel import Module
+from modules.orders import module as orders
 from modules.tickets import module as tickets
 
-AVAILABLE: dict[str, Module] = {module.name: module for module in (auth, tickets)}
+AVAILABLE: dict[str, Module] = {
+    module.name: module for module in (auth, tickets, orders, expiration)
+}
 
 
 def select_modules(names: str | None) -> list[Module]:

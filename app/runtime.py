@@ -20,11 +20,13 @@ class Runtime:
         modules: Sequence[Module],
         *,
         mongo_url: str,
+        redis_url: str,
         chaos: Chaos | None = None,
     ):
         self.settings = settings
         self.modules = list(modules)
         self._mongo_url = mongo_url
+        self._redis_url = redis_url
         self._chaos = chaos
         self.contexts: dict[str, ModuleContext] = {}
         self.relays: dict[str, Relay] = {}
@@ -73,7 +75,7 @@ class Runtime:
         transactions = Transactions(client, database, module.name, on_commit=relay.wake)
         self.relays[module.name] = relay
         self.contexts[module.name] = ModuleContext(
-            module.name, database, transactions, self.settings
+            module.name, database, transactions, self.settings, self._redis_url
         )
         for event_type, listener in module.listeners.items():
             bus.subscribe(module.name, event_type.subject, inbox_guarded(transactions, listener))

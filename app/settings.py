@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     order_ttl: int = Field(default=900, gt=0)
     cookie_secure: bool = False
     bus_max_attempts: int = Field(default=10, ge=1)
+    expiration_sweep: float = Field(default=30.0, gt=0)
+    run_worker: bool = True
+    stripe_secret_key: SecretStr | None = None
+    stripe_api_base: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ from modules.kernel.errors import (
     ValidationFailed,
 )
 from modules.kernel.module import Hook, Module, ModuleContext
+from modules.kernel.money import cents_to_number
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
 from modules.kernel.web import RequestBody, provide_current_user, provide_signed_in_user
 
@@ -30,6 +31,7 @@ __all__ = (
     "RequestBody",
     "SessionCodec",
     "ValidationFailed",
+    "cents_to_number",
     "provide_current_user",
     "provide_signed_in_user",
 )

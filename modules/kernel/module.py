@@ -20,6 +20,7 @@ class ModuleContext:
     database: AsyncDatabase
     transactions: Transactions
     settings: Any
+    redis_url: str
 
 
 Hook = Callable[[ModuleContext], Awaitable[None]]

@@ -47,6 +47,7 @@ def build_app(
         settings,
         select_modules(modules),
         mongo_url=urls.mongo,
+        redis_url=urls.redis,
         jwt_key=TEST_JWT_KEY,
         chaos=chaos,
     )

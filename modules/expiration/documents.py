@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from beanie import Document
+from pymongo import ASCENDING, IndexModel
+
+
+class ExpiryState(StrEnum):
+    SCHEDULED = "scheduled"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+
+
+class Expiry(Document):
+    """Expiration's own record of an order's window (id = order id); never the orders database.
+
+    It makes firing idempotent (only a scheduled expiry fires) and lets the
+    sweep find expiries whose delayed message was lost with a crashed worker.
+    """
+
+    expires_at: datetime
+    state: ExpiryState
+
+    class Settings:
+        name = "expiries"
+        indexes = [IndexModel([("state", ASCENDING), ("expires_at", ASCENDING)], name="due")]

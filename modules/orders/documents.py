@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from beanie import Document
+from pydantic import BaseModel
+from pymongo import ASCENDING, IndexModel
+
+from modules.orders.domain import ACTIVE_STATUSES, OrderStatus
+
+
+class TicketSnapshot(BaseModel):
+    """The ticket as it was when ordered; the price charged is this one."""
+
+    id: str
+    title: str
+    price: int
+    version: int
+
+
+class Order(Document):
+    user_id: str
+    status: OrderStatus
+    expires_at: datetime
+    version: int = 0
+    ticket: TicketSnapshot
+
+    class Settings:
+        name = "orders"
+        indexes = [
+            # The guarantee that no ticket is sold twice: one active order per ticket,
+            # enforced by the database so it holds across concurrent requests and replicas.
+            IndexModel(
+                [("ticket.id", ASCENDING)],
+                unique=True,
+                name="one_active_order_per_ticket",
+                partialFilterExpression={"status": {"$in": [s.value for s in ACTIVE_STATUSES]}},
+            ),
+            IndexModel([("user_id", ASCENDING)], name="user_id"),
+        ]
+
+
+class TicketReplica(Document):
+    """What orders knows of a ticket, built from ticket events in version order; same id."""
+
+    title: str
+    price: int
+    user_id: str
+    version: int
+
+    class Settings:
+        name = "ticket_replicas"

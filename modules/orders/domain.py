@@ -1,0 +1,42 @@
+"""Order statuses and the transitions between them. Pure, no I/O.
+
+`awaiting:payment` is part of the vocabulary (the Node app's), but no step
+sets it: an order is reserved by the database the moment it is created, so
+`created` already means "reserved, awaiting payment". It counts as active.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from modules.kernel import BadRequest, Forbidden
+
+
+class OrderStatus(StrEnum):
+    CREATED = "created"
+    AWAITING_PAYMENT = "awaiting:payment"
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_STATUSES = (OrderStatus.CREATED, OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETE)
+PAYABLE_STATUSES = (OrderStatus.CREATED, OrderStatus.AWAITING_PAYMENT)
+
+
+def ensure_buyer(buyer_id: str, order_user_id: str) -> None:
+    if buyer_id != order_user_id:
+        raise Forbidden("This order belongs to another user")
+
+
+def ensure_not_own_ticket(buyer_id: str, seller_id: str) -> None:
+    if buyer_id == seller_id:
+        raise BadRequest("You cannot buy your own ticket", "ticketId")
+
+
+def ensure_cancellable(status: OrderStatus) -> None:
+    if status is OrderStatus.COMPLETE:
+        raise BadRequest("Cannot cancel a complete order")
+
+
+def is_awaiting_payment(status: OrderStatus) -> bool:
+    return status in PAYABLE_STATUSES
