@@ -3,9 +3,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from litestar.testing import AsyncTestClient
 
-from tests.support.apps import build_app, drop_databases, unique_prefix
+from tests.support.apps import AppClient, build_app, drop_databases, running, unique_prefix
 from tests.support.servers import ServerUrls, test_servers
 
 
@@ -24,7 +23,7 @@ async def prefix(servers: ServerUrls) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AsyncTestClient]:
+async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
     """The whole app, every module, in-process bus with duplicates and reordering on."""
-    async with AsyncTestClient(build_app(servers, prefix)) as test_client:
-        yield test_client
+    async with running(build_app(servers, prefix)) as app_client:
+        yield app_client

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import pytest
-from litestar.testing import AsyncTestClient
 
 from tests.support.api import create_ticket, error_fields, sign_up
+from tests.support.apps import AppClient
 
 
 class TestCreateTicket:
-    async def test_a_signed_in_seller_lists_a_ticket(self, client: AsyncTestClient) -> None:
+    async def test_a_signed_in_seller_lists_a_ticket(self, client: AppClient) -> None:
         seller = await sign_up(client)
 
         ticket = await create_ticket(client, seller, title="Opera", price=10.5)
@@ -18,7 +18,7 @@ class TestCreateTicket:
         assert ticket["version"] == 0
         assert ticket["orderId"] is None
 
-    async def test_anonymous_gets_401(self, client: AsyncTestClient) -> None:
+    async def test_anonymous_gets_401(self, client: AppClient) -> None:
         response = await client.post("/api/tickets", json={"title": "Opera", "price": 10})
 
         assert response.status_code == 401
@@ -39,7 +39,7 @@ class TestCreateTicket:
         ],
     )
     async def test_invalid_listing_gets_400_naming_the_field(
-        self, client: AsyncTestClient, body: dict, field: str
+        self, client: AppClient, body: dict, field: str
     ) -> None:
         seller = await sign_up(client)
 

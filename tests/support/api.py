@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar.testing import AsyncTestClient
+from tests.support.apps import AppClient
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def new_email() -> str:
     return f"user-{uuid.uuid4().hex[:8]}@example.com"
 
 
-async def sign_up(client: AsyncTestClient, email: str | None = None) -> Account:
+async def sign_up(client: AppClient, email: str | None = None) -> Account:
     """A fresh signed-up account; the client's own cookie jar is left empty."""
     response = await client.post(
         "/api/users/signup", json={"email": email or new_email(), "password": "secret123"}
@@ -37,7 +37,7 @@ async def sign_up(client: AsyncTestClient, email: str | None = None) -> Account:
 
 
 async def create_ticket(
-    client: AsyncTestClient, seller: Account, title: str = "Concert", price: Any = 20
+    client: AppClient, seller: Account, title: str = "Concert", price: Any = 20
 ) -> dict[str, Any]:
     response = await client.post(
         "/api/tickets", json={"title": title, "price": price}, headers=seller.headers

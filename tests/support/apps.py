@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
+from asgi_lifespan import LifespanManager
 from litestar import Litestar
 from pymongo import AsyncMongoClient
 
@@ -51,6 +54,23 @@ def build_app(
         jwt_key=TEST_JWT_KEY,
         chaos=chaos,
     )
+
+
+class AppClient(httpx.AsyncClient):
+    """An HTTP client over the app in the test's own event loop, so tests may also use the
+    app's bus and Mongo client directly (Litestar's AsyncTestClient runs the app elsewhere)."""
+
+    app: Litestar
+
+
+@asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[AppClient]:
+    """Run the app's lifespan (start-up, shutdown) around an HTTP client talking to it."""
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
+        transport = httpx.ASGITransport(app=app)
+        async with AppClient(transport=transport, base_url="http://testserver.local") as client:
+            client.app = app
+            yield client
 
 
 async def drop_databases(urls: ServerUrls, prefix: str, names: Sequence[str] = ()) -> None:

@@ -1,0 +1,131 @@
+"""HTTP benchmark of a single-process server, one uvicorn worker: run `make bench`.
+
+Reads with wrk (Debian's `wrk`, when installed) on GET /api/users/currentuser
+and GET /api/tickets (100 tickets listed); then POST /api/orders throughput and
+the time from an order's 201 to its ticket showing as reserved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import subprocess
+import time
+import uuid
+
+import httpx
+
+from tests.benchmarks.report import latency_line
+from tests.benchmarks.server import running_server
+
+WRK_SECONDS = 10
+CONNECTIONS = 32
+
+
+def main() -> None:
+    with running_server() as base:
+        asyncio.run(_run(base))
+
+
+async def _run(base: str) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        seller = await _sign_up(http)
+        for number in range(100):
+            await _create_ticket(http, seller, number)
+        _wrk(base, "/api/users/currentuser", seller)
+        _wrk(base, "/api/tickets", seller)
+        await _orders(http, seller)
+
+
+def _wrk(base: str, path: str, cookie: str) -> None:
+    if not shutil.which("wrk"):
+        print(f"GET {path}: skipped, `wrk` is not installed (apt-get install wrk)")
+        return
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{WRK_SECONDS}s",
+        "--latency",
+        "-H",
+        f"Cookie: session={cookie}",
+        f"{base}{path}",
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    latencies = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, re.MULTILINE))
+    print(
+        f"GET {path}: {float(rate.group(1)) if rate else 0:.0f} req/s "
+        f"(wrk, 1 thread, {CONNECTIONS} connections, {WRK_SECONDS}s) "
+        f"p50={latencies.get('50')} p90={latencies.get('90')} p99={latencies.get('99')}"
+    )
+
+
+async def _orders(http: httpx.AsyncClient, seller: str, count: int = 400) -> None:
+    tickets = [await _create_ticket(http, seller, n) for n in range(count + 1)]
+    buyers = [await _sign_up(http) for _ in range(CONNECTIONS)]
+    await _order_once_known(http, buyers[0], tickets.pop())  # the last one is replicated too
+    latencies: list[float] = []
+
+    async def buyer_loop(cookie: str) -> None:
+        while tickets:
+            ticket_id = tickets.pop()
+            started = time.perf_counter()
+            response = await http.post(
+                "/api/orders", json={"ticketId": ticket_id}, cookies={"session": cookie}
+            )
+            assert response.status_code == 201, response.text
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(buyer_loop(cookie) for cookie in buyers))
+    elapsed = time.perf_counter() - started
+    print(f"POST /api/orders: {count / elapsed:.0f} req/s ({CONNECTIONS} concurrent buyers)")
+    print(latency_line("POST /api/orders latency", latencies))
+    await _reservation_delay(http, seller, buyers[0])
+
+
+async def _reservation_delay(http: httpx.AsyncClient, seller: str, buyer: str) -> None:
+    """One order at a time: from the 201 until GET /api/tickets/{id} shows the orderId."""
+    delays = []
+    for number in range(200):
+        ticket_id = await _create_ticket(http, seller, number)
+        response = await _order_once_known(http, buyer, ticket_id)
+        returned = time.perf_counter()
+        order_id = response.json()["id"]
+        while (await http.get(f"/api/tickets/{ticket_id}")).json()["orderId"] != order_id:
+            await asyncio.sleep(0.001)
+        delays.append(time.perf_counter() - returned)
+    print(latency_line("order 201 -> ticket shows reserved", delays))
+
+
+async def _order_once_known(http: httpx.AsyncClient, buyer: str, ticket_id: str) -> httpx.Response:
+    """Orders answers 404 until it has heard ticket.created; retry until it knows the ticket."""
+    while True:
+        response = await http.post(
+            "/api/orders", json={"ticketId": ticket_id}, cookies={"session": buyer}
+        )
+        if response.status_code != 404:
+            assert response.status_code == 201, response.text
+            return response
+        await asyncio.sleep(0.001)
+
+
+async def _sign_up(http: httpx.AsyncClient) -> str:
+    email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
+    response = await http.post("/api/users/signup", json={"email": email, "password": "secret"})
+    response.raise_for_status()
+    return response.cookies["session"]
+
+
+async def _create_ticket(http: httpx.AsyncClient, seller: str, number: int) -> str:
+    response = await http.post(
+        "/api/tickets", json={"title": f"Show {number}", "price": 25}, cookies={"session": seller}
+    )
+    response.raise_for_status()
+    return response.json()["id"]
+
+
+if __name__ == "__main__":
+    main()
