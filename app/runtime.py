@@ -10,6 +10,7 @@ from pymongo import AsyncMongoClient
 from app.settings import Settings
 from bus import Bus, Relay, RetryPolicy, Transactions, inbox_guarded
 from bus.inprocess import Chaos, InProcessBus
+from bus.redis_streams import RedisStreamsBus
 from modules.kernel import Module, ModuleContext
 
 
@@ -60,12 +61,16 @@ class Runtime:
             await self.client.close()
 
     def _build_bus(self, client: AsyncMongoClient) -> Bus:
-        if self.settings.bus != "inprocess":
-            raise RuntimeError("TICKETING_BUS=redis: the Redis Streams bus is not built yet")
+        retry = RetryPolicy(max_attempts=self.settings.bus_max_attempts)
+        if self.settings.bus == "redis":
+            return RedisStreamsBus(
+                self._redis_url,
+                namespace=self.settings.db_prefix,
+                instance=self.settings.instance,
+                retry=retry,
+            )
         return InProcessBus(
-            client[self.settings.database_name("bus")],
-            retry=RetryPolicy(max_attempts=self.settings.bus_max_attempts),
-            chaos=self._chaos,
+            client[self.settings.database_name("bus")], retry=retry, chaos=self._chaos
         )
 
     async def _start_module(self, module: Module, client: AsyncMongoClient, bus: Bus) -> None:

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     session_ttl: int = Field(default=7 * 24 * 3600, gt=0)
     order_ttl: int = Field(default=900, gt=0)
     cookie_secure: bool = False
+    instance: str | None = None
     bus_max_attempts: int = Field(default=10, ge=1)
     expiration_sweep: float = Field(default=30.0, gt=0)
     run_worker: bool = True

@@ -10,13 +10,14 @@ from pymongo import AsyncMongoClient
 
 from bus import Bus, RetryPolicy
 from bus.inprocess import InProcessBus
+from bus.redis_streams import RedisStreamsBus
 from tests.support.servers import ServerUrls
 
 BusFactory = Callable[..., Bus]
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05)
 
 
-@pytest.fixture(params=["inprocess"])
+@pytest.fixture(params=["inprocess", "redis"])
 async def make_bus(
     request: pytest.FixtureRequest, servers: ServerUrls, prefix: str
 ) -> AsyncIterator[BusFactory]:
@@ -25,9 +26,20 @@ async def make_bus(
     made: list[Bus] = []
 
     def make(*, retry: RetryPolicy = FAST_RETRY, ack_wait: float = 30.0) -> Bus:
-        bus = InProcessBus(
-            client[f"{prefix}_bus"], retry=retry, ack_wait=timedelta(seconds=ack_wait)
-        )
+        bus: Bus
+        if request.param == "redis":
+            bus = RedisStreamsBus(
+                servers.redis,
+                namespace=prefix,
+                instance=f"replica{len(made)}",
+                retry=retry,
+                ack_wait=ack_wait,
+                block=0.2,
+            )
+        else:
+            bus = InProcessBus(
+                client[f"{prefix}_bus"], retry=retry, ack_wait=timedelta(seconds=ack_wait)
+            )
         made.append(bus)
         return bus
 

@@ -1,0 +1,3 @@
+from bus.redis_streams.bus import RedisStreamsBus
+
+__all__ = ("RedisStreamsBus",)

@@ -1,0 +1,136 @@
+"""The Redis Streams bus: same semantics as the in-process bus, across processes and hosts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections import defaultdict
+from datetime import datetime
+
+import redis.asyncio as redis
+from redis.exceptions import ResponseError
+
+from bus.envelope import Envelope
+from bus.interface import DeadLetter, Handler, RetryPolicy
+from bus.redis_streams.consumer import GroupConsumer
+from bus.redis_streams.keys import Keys
+
+DEFAULT_RETRY = RetryPolicy()
+
+
+class RedisStreamsBus:
+    """One stream per subject, one consumer group per module, `{module}-{instance}` consumers."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        namespace: str = "ticketing",
+        instance: str | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        ack_wait: float = 30.0,
+        block: float = 2.0,
+        concurrency: int = 8,
+        max_length: int = 100_000,
+    ):
+        self._url = url
+        self._keys = Keys(namespace)
+        self._instance = instance or socket.gethostname()
+        self._retry = retry
+        self._ack_wait_ms = int(ack_wait * 1000)
+        self._block_ms = int(block * 1000)
+        self._concurrency = concurrency
+        self._max_length = max_length
+        self._handlers: dict[str, dict[str, Handler]] = defaultdict(dict)
+        self._client = redis.Redis.from_url(url, decode_responses=True)
+        self._consumers: list[GroupConsumer] = []
+        self._readers: list[redis.Redis] = []
+        self._loops: list[asyncio.Task[None]] = []
+
+    def subscribe(self, group: str, subject: str, handler: Handler) -> None:
+        self._handlers[group][subject] = handler
+
+    async def publish(self, envelope: Envelope) -> None:
+        await self._client.xadd(
+            self._keys.stream(envelope.subject),
+            {"envelope": envelope.model_dump_json()},
+            maxlen=self._max_length,
+            approximate=True,
+        )
+
+    async def start(self) -> None:
+        for group, handlers in self._handlers.items():
+            # The blocking read gets its own connection, with a timeout beyond the block time.
+            reader = redis.Redis.from_url(
+                self._url, decode_responses=True, socket_timeout=self._block_ms / 1000 + 10
+            )
+            consumer = GroupConsumer(
+                client=self._client,
+                reader=reader,
+                keys=self._keys,
+                group=group,
+                consumer=f"{group}-{self._instance}",
+                handlers=dict(handlers),
+                retry=self._retry,
+                ack_wait_ms=self._ack_wait_ms,
+                block_ms=self._block_ms,
+                concurrency=self._concurrency,
+            )
+            await consumer.ensure_groups()
+            self._readers.append(reader)
+            self._consumers.append(consumer)
+            self._loops.append(asyncio.create_task(consumer.run(), name=f"bus-{group}"))
+
+    async def stop(self, grace: float = 10.0) -> None:
+        for consumer in self._consumers:
+            consumer.stop_reading()
+        for loop in self._loops:
+            loop.cancel()  # an interrupted read or claim leaves its entries pending, not lost
+        await asyncio.gather(*self._loops, return_exceptions=True)
+        for consumer in self._consumers:
+            await consumer.drain(grace)
+        for reader in self._readers:
+            await reader.aclose()
+        await self._client.aclose()
+        self._consumers.clear()
+        self._loops.clear()
+        self._readers.clear()
+
+    async def dead_letters(self, group: str | None = None) -> list[DeadLetter]:
+        groups = [group] if group else await self._dead_letter_groups()
+        letters = []
+        for name in groups:
+            for entry_id, fields in await self._client.xrange(self._keys.dead_letters(name)):
+                letters.append(_dead_letter(name, entry_id, fields))
+        return sorted(letters, key=lambda letter: letter.dead_at)
+
+    async def replay(self, dead_letter_id: str) -> bool:
+        """Re-publish on its subject stream (other groups' inboxes absorb the repeat)."""
+        group, _, entry_id = dead_letter_id.partition("/")
+        key = self._keys.dead_letters(group)
+        with contextlib.suppress(ResponseError):
+            entries = await self._client.xrange(key, entry_id, entry_id) if entry_id else []
+            if entries:
+                fields = entries[0][1]
+                async with self._client.pipeline(transaction=True) as multi:
+                    multi.xadd(fields["stream"], {"envelope": fields["envelope"]})
+                    multi.xdel(key, entry_id)
+                    await multi.execute()
+                return True
+        return False
+
+    async def _dead_letter_groups(self) -> list[str]:
+        prefix = self._keys.dead_letters("")
+        return [key.removeprefix(prefix) async for key in self._client.scan_iter(f"{prefix}*")]
+
+
+def _dead_letter(group: str, entry_id: str, fields: dict[str, str]) -> DeadLetter:
+    return DeadLetter(
+        id=f"{group}/{entry_id}",
+        group=group,
+        envelope=Envelope.model_validate_json(fields["envelope"]),
+        attempts=int(fields["attempts"]),
+        error=fields["error"],
+        dead_at=datetime.fromisoformat(fields["dead_at"]),
+    )

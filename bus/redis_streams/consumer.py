@@ -1,0 +1,178 @@
+"""One consumer group's loop: claim what dead peers left, read new entries, handle, ack."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import redis.asyncio as redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from bus.envelope import Envelope, set_correlation_id
+from bus.interface import Handler, NotReadyYet, RetryPolicy
+from bus.redis_streams.keys import Keys
+
+log = logging.getLogger(__name__)
+RECONNECT_DELAY = 0.5
+
+
+class GroupConsumer:
+    def __init__(
+        self,
+        *,
+        client: redis.Redis,
+        reader: redis.Redis,
+        keys: Keys,
+        group: str,
+        consumer: str,
+        handlers: dict[str, Handler],
+        retry: RetryPolicy,
+        ack_wait_ms: int,
+        block_ms: int,
+        concurrency: int,
+    ):
+        self._client = client
+        self._reader = reader  # its own connection: a blocking read must not stall other calls
+        self._keys = keys
+        self._group = group
+        self._consumer = consumer
+        self._handlers = handlers
+        self._streams = {keys.stream(subject): subject for subject in handlers}
+        self._retry = retry
+        self._ack_wait_ms = ack_wait_ms
+        self._block_ms = block_ms
+        self._slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._stopping = asyncio.Event()
+
+    async def ensure_groups(self) -> None:
+        """Create the group on every stream from its start: a new group reads retained history."""
+        for stream in self._streams:
+            with contextlib.suppress(ResponseError):  # BUSYGROUP: it exists already
+                await self._client.xgroup_create(stream, self._group, id="0", mkstream=True)
+
+    async def run(self) -> None:
+        await self.ensure_groups()
+        while not self._stopping.is_set():
+            try:
+                await self._claim_abandoned()
+                await self._read_new()
+            except ResponseError as error:
+                if "NOGROUP" not in str(error):
+                    raise
+                log.warning("bus: group %s vanished; re-creating it", self._group)
+                await self.ensure_groups()
+            except (RedisConnectionError, RedisTimeoutError, OSError) as error:
+                log.warning("bus: %s lost Redis (%s); reconnecting", self._group, error)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), RECONNECT_DELAY)
+
+    def stop_reading(self) -> None:
+        self._stopping.set()
+
+    async def drain(self, grace: float) -> None:
+        """Let handlers in flight finish for `grace` seconds; the rest stay pending in Redis."""
+        if self._in_flight:
+            _, unfinished = await asyncio.wait(self._in_flight, timeout=grace)
+            for task in unfinished:
+                task.cancel()  # left pending in Redis: a live consumer claims it later
+            await asyncio.gather(*unfinished, return_exceptions=True)
+
+    async def _claim_abandoned(self) -> None:
+        for stream in self._streams:
+            _, entries, _ = await self._client.xautoclaim(
+                stream,
+                self._group,
+                self._consumer,
+                self._ack_wait_ms,
+                "0-0",
+                count=self._concurrency,
+            )
+            for entry_id, fields in entries:
+                if fields:  # a trimmed entry comes back empty: nothing left to deliver
+                    await self._dispatch(stream, entry_id, fields, redelivered=True)
+
+    async def _read_new(self) -> None:
+        free = max(1, self._concurrency - len(self._in_flight))
+        response = await self._reader.xreadgroup(
+            self._group,
+            self._consumer,
+            {stream: ">" for stream in self._streams},
+            count=free,
+            block=self._block_ms,
+        )
+        for stream, entries in response or []:
+            for entry_id, fields in entries:
+                await self._dispatch(stream, entry_id, fields, redelivered=False)
+
+    async def _dispatch(
+        self, stream: str, entry_id: str, fields: dict[str, str], *, redelivered: bool
+    ) -> None:
+        await self._slots.acquire()
+        task = asyncio.create_task(self._deliver(stream, entry_id, fields, redelivered))
+        self._in_flight.add(task)
+        task.add_done_callback(lambda done: (self._in_flight.discard(done), self._slots.release()))
+
+    async def _deliver(
+        self, stream: str, entry_id: str, fields: dict[str, str], redelivered: bool
+    ) -> None:
+        envelope = Envelope.model_validate_json(fields["envelope"])
+        handler = self._handlers[self._streams[stream]]
+        attempts = await self._times_delivered(stream, entry_id) if redelivered else 1
+        while True:
+            set_correlation_id(envelope.correlation_id)
+            try:
+                await handler(envelope)
+            except Exception as error:
+                reason = f"{type(error).__name__}: {error}"
+                if attempts >= self._retry.max_attempts:
+                    await self._bury(stream, entry_id, fields, attempts, reason)
+                    return
+                if not isinstance(error, NotReadyYet):
+                    log.warning(
+                        "bus: %s failed on %s (attempt %d): %s",
+                        self._group,
+                        envelope.subject,
+                        attempts,
+                        reason,
+                    )
+                await asyncio.sleep(self._retry.delay(attempts))
+                await self._keep_claim(stream, entry_id)
+                attempts += 1
+            else:
+                await self._client.xack(stream, self._group, entry_id)
+                return
+
+    async def _times_delivered(self, stream: str, entry_id: str) -> int:
+        pending = await self._client.xpending_range(stream, self._group, entry_id, entry_id, 1)
+        return int(pending[0]["times_delivered"]) if pending else 1
+
+    async def _keep_claim(self, stream: str, entry_id: str) -> None:
+        """Reset the entry's idle time so peers do not claim it while we are still retrying."""
+        await self._client.xclaim(stream, self._group, self._consumer, 0, [entry_id], justid=True)
+
+    async def _bury(
+        self, stream: str, entry_id: str, fields: dict[str, str], attempts: int, reason: str
+    ) -> None:
+        """Dead-letter and acknowledge in one MULTI: never both, never neither."""
+        log.error(
+            "bus: %s gave up on %s after %d attempts: %s", self._group, entry_id, attempts, reason
+        )
+        dead: dict[Any, Any] = {
+            "envelope": fields["envelope"],
+            "stream": stream,
+            "entry_id": entry_id,
+            "attempts": attempts,
+            "error": reason,
+            "dead_at": datetime.now(UTC).isoformat(),
+        }
+        async with self._client.pipeline(transaction=True) as multi:
+            multi.xadd(self._keys.dead_letters(self._group), dead)
+            multi.xack(stream, self._group, entry_id)
+            await multi.execute()

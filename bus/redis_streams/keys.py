@@ -1,0 +1,19 @@
+"""Key names: one stream per subject, one dead-letter stream per consumer group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Keys:
+    namespace: str
+
+    def stream(self, subject: str) -> str:
+        return f"{self.namespace}:events:{subject}"
+
+    def dead_letters(self, group: str) -> str:
+        return f"{self.namespace}:dead:{group}"
+
+    def subject_of(self, stream: str) -> str:
+        return stream.removeprefix(f"{self.namespace}:events:")
