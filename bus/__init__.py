@@ -13,7 +13,7 @@ from bus.events import (
     TicketUpdated,
 )
 from bus.inbox import Listener, inbox_guarded
-from bus.interface import Bus, DeadLetter, Handler, NotReadyYet, RetryPolicy
+from bus.interface import Bus, DeadLetter, GroupStatus, Handler, NotReadyYet, RetryPolicy
 from bus.relay import Relay
 from bus.unit_of_work import Transactions, UnitOfWork
 
@@ -24,6 +24,7 @@ __all__ = (
     "Envelope",
     "Event",
     "ExpirationComplete",
+    "GroupStatus",
     "Handler",
     "Listener",
     "NotReadyYet",

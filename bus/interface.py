@@ -31,6 +31,19 @@ class DeadLetter:
 
 
 @dataclass(frozen=True)
+class GroupStatus:
+    """How one consumer group is doing on one subject, for `ticketing bus status`."""
+
+    subject: str
+    group: str
+    length: int  # entries kept for the subject
+    pending: int  # delivered to a consumer, not yet acknowledged
+    lag: int | None  # not yet delivered to the group (None: the server cannot tell)
+    oldest_pending_age: float | None  # seconds
+    dead_letters: int
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
     """Exponential backoff between attempts; after `max_attempts` the event is dead-lettered."""
 
@@ -55,6 +68,8 @@ class Bus(Protocol):
         """Stop taking new deliveries; those in flight get `grace` seconds, else stay pending."""
 
     async def dead_letters(self, group: str | None = None) -> list[DeadLetter]: ...
+
+    async def status(self) -> list[GroupStatus]: ...
 
     async def replay(self, dead_letter_id: str) -> bool:
         """Put a dead letter back for delivery; False if there is no such dead letter."""

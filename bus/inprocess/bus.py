@@ -20,7 +20,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bus.envelope import Envelope, set_correlation_id
 from bus.inprocess.store import DeliveryStore
-from bus.interface import DeadLetter, Handler, NotReadyYet, RetryPolicy
+from bus.interface import DeadLetter, GroupStatus, Handler, NotReadyYet, RetryPolicy
 
 log = logging.getLogger(__name__)
 DEFAULT_RETRY = RetryPolicy()
@@ -99,6 +99,9 @@ class InProcessBus:
 
     async def dead_letters(self, group: str | None = None) -> list[DeadLetter]:
         return await self._store.dead_letters(group)
+
+    async def status(self) -> list[GroupStatus]:
+        return await self._store.status()
 
     async def replay(self, dead_letter_id: str) -> bool:
         replayed = await self._store.replay(dead_letter_id)

@@ -16,7 +16,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bus.envelope import Envelope
-from bus.interface import DeadLetter
+from bus.interface import DeadLetter, GroupStatus
 
 
 class DeliveryStore:
@@ -79,6 +79,37 @@ class DeliveryStore:
         cursor = self._dead_letters.find(query).sort("dead_at", ASCENDING)
         return [_dead_letter(document) async for document in cursor]
 
+    async def status(self) -> list[GroupStatus]:
+        now = datetime.now(UTC)
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in await _group_counts(
+            self._deliveries,
+            {
+                "total": {"$sum": 1},
+                "pending": {"$sum": {"$cond": ["$leased", 1, 0]}},
+                "oldest": {"$min": "$_id"},
+            },
+        ):
+            rows[(row["_id"]["group"], row["_id"]["subject"])] = row
+        for row in await _group_counts(self._dead_letters, {"dead": {"$sum": 1}}):
+            rows.setdefault((row["_id"]["group"], row["_id"]["subject"]), {}).update(row)
+        return [
+            GroupStatus(
+                subject=subject,
+                group=group,
+                length=row.get("total", 0),
+                pending=row.get("pending", 0),
+                lag=row.get("total", 0) - row.get("pending", 0),
+                oldest_pending_age=(
+                    (now - row["oldest"].generation_time).total_seconds()
+                    if row.get("oldest")
+                    else None
+                ),
+                dead_letters=row.get("dead", 0),
+            )
+            for (group, subject), row in sorted(rows.items())
+        ]
+
     async def replay(self, dead_letter_id: str) -> bool:
         if not ObjectId.is_valid(dead_letter_id):
             return False
@@ -97,6 +128,13 @@ class DeliveryStore:
         async with self._client.start_session() as session:
             await session.with_transaction(move)
         return replayed
+
+
+async def _group_counts(collection: Any, extra: dict[str, Any]) -> list[dict[str, Any]]:
+    pipeline = [
+        {"$group": {"_id": {"group": "$group", "subject": "$envelope.subject"}, **extra}},
+    ]
+    return [row async for row in await collection.aggregate(pipeline)]
 
 
 def _delivery(group: str, envelope: dict[str, Any], due_at: datetime) -> dict[str, Any]:

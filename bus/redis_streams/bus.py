@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import time
 from collections import defaultdict
 from datetime import datetime
 
@@ -12,7 +13,7 @@ import redis.asyncio as redis
 from redis.exceptions import ResponseError
 
 from bus.envelope import Envelope
-from bus.interface import DeadLetter, Handler, RetryPolicy
+from bus.interface import DeadLetter, GroupStatus, Handler, RetryPolicy
 from bus.redis_streams.consumer import GroupConsumer
 from bus.redis_streams.keys import Keys
 
@@ -119,6 +120,32 @@ class RedisStreamsBus:
                     await multi.execute()
                 return True
         return False
+
+    async def status(self) -> list[GroupStatus]:
+        rows = []
+        async for stream in self._client.scan_iter(self._keys.stream("*")):
+            length = await self._client.xlen(stream)
+            for info in await self._client.xinfo_groups(stream):
+                group = info["name"]
+                rows.append(
+                    GroupStatus(
+                        subject=self._keys.subject_of(stream),
+                        group=group,
+                        length=length,
+                        pending=int(info["pending"]),
+                        lag=None if info.get("lag") is None else int(info["lag"]),
+                        oldest_pending_age=await self._oldest_pending_age(stream, group),
+                        dead_letters=await self._client.xlen(self._keys.dead_letters(group)),
+                    )
+                )
+        return sorted(rows, key=lambda row: (row.group, row.subject))
+
+    async def _oldest_pending_age(self, stream: str, group: str) -> float | None:
+        summary = await self._client.xpending(stream, group)
+        if not summary or not summary.get("min"):
+            return None
+        created_ms = int(str(summary["min"]).split("-")[0])
+        return max(0.0, time.time() - created_ms / 1000)
 
     async def _dead_letter_groups(self) -> list[str]:
         prefix = self._keys.dead_letters("")
