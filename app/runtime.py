@@ -7,14 +7,20 @@ from collections.abc import Sequence
 from beanie import init_beanie
 from pymongo import AsyncMongoClient
 
+from app.buses import build_bus
 from app.settings import Settings
-from bus import Bus, Relay, RetryPolicy, Transactions, inbox_guarded
-from bus.inprocess import Chaos, InProcessBus
-from bus.redis_streams import RedisStreamsBus
+from bus import Bus, Relay, Transactions, inbox_guarded
+from bus.inprocess import Chaos
 from modules.kernel import Module, ModuleContext
 
 
 class Runtime:
+    """Starts the selected modules: each on its own database, with its relay and listeners.
+
+    `consume=False` runs a module without subscribing its listeners (the
+    dramatiq worker process only writes the expiration module's outbox).
+    """
+
     def __init__(
         self,
         settings: Settings,
@@ -23,25 +29,30 @@ class Runtime:
         mongo_url: str,
         redis_url: str,
         chaos: Chaos | None = None,
+        consume: bool = True,
     ):
         self.settings = settings
         self.modules = list(modules)
         self._mongo_url = mongo_url
         self._redis_url = redis_url
         self._chaos = chaos
+        self._consume = consume
+        self._clients: dict[str, AsyncMongoClient] = {}
         self.contexts: dict[str, ModuleContext] = {}
         self.relays: dict[str, Relay] = {}
         self.bus: Bus | None = None
-        self.client: AsyncMongoClient | None = None
+
+    @property
+    def client(self) -> AsyncMongoClient:
+        return self._client_for(self._mongo_url)
 
     def transactions(self, module: str) -> Transactions:
         return self.contexts[module].transactions
 
     async def start(self) -> None:
-        self.client = AsyncMongoClient(self._mongo_url, tz_aware=True)
-        self.bus = self._build_bus(self.client)
+        self.bus = build_bus(self.settings, self.client, self._redis_url, self._chaos)
         for module in self.modules:
-            await self._start_module(module, self.client, self.bus)
+            await self._start_module(module, self.bus)
         await self.bus.start()
         for relay in self.relays.values():
             await relay.start()
@@ -57,23 +68,17 @@ class Runtime:
             await relay.stop()
         if self.bus:
             await self.bus.stop()
-        if self.client:
-            await self.client.close()
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()
 
-    def _build_bus(self, client: AsyncMongoClient) -> Bus:
-        retry = RetryPolicy(max_attempts=self.settings.bus_max_attempts)
-        if self.settings.bus == "redis":
-            return RedisStreamsBus(
-                self._redis_url,
-                namespace=self.settings.db_prefix,
-                instance=self.settings.instance,
-                retry=retry,
-            )
-        return InProcessBus(
-            client[self.settings.database_name("bus")], retry=retry, chaos=self._chaos
-        )
+    def _client_for(self, url: str) -> AsyncMongoClient:
+        if url not in self._clients:
+            self._clients[url] = AsyncMongoClient(url, tz_aware=True)
+        return self._clients[url]
 
-    async def _start_module(self, module: Module, client: AsyncMongoClient, bus: Bus) -> None:
+    async def _start_module(self, module: Module, bus: Bus) -> None:
+        client = self._client_for(self.settings.mongo_urls.get(module.name, self._mongo_url))
         database = client[self.settings.database_name(module.name)]
         await init_beanie(database=database, document_models=list(module.documents))
         relay = Relay(database, bus)
@@ -82,5 +87,7 @@ class Runtime:
         self.contexts[module.name] = ModuleContext(
             module.name, database, transactions, self.settings, self._redis_url
         )
-        for event_type, listener in module.listeners.items():
-            bus.subscribe(module.name, event_type.subject, inbox_guarded(transactions, listener))
+        if self._consume:
+            for event_type, listener in module.listeners.items():
+                handler = inbox_guarded(transactions, listener)
+                bus.subscribe(module.name, event_type.subject, handler)

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     mongo_url: str | None = None
+    mongo_urls: dict[str, str] = Field(default_factory=dict)  # per-module overrides
     redis_url: str | None = None
     bus: Literal["inprocess", "redis"] = "inprocess"
     data_dir: Path = Path(".ticketing")

@@ -1,0 +1,21 @@
+"""Which bus this deployment uses: the one place that reads TICKETING_BUS."""
+
+from __future__ import annotations
+
+from pymongo import AsyncMongoClient
+
+from app.settings import Settings
+from bus import Bus, RetryPolicy
+from bus.inprocess import Chaos, InProcessBus
+from bus.redis_streams import RedisStreamsBus
+
+
+def build_bus(
+    settings: Settings, mongo: AsyncMongoClient, redis_url: str, chaos: Chaos | None = None
+) -> Bus:
+    retry = RetryPolicy(max_attempts=settings.bus_max_attempts)
+    if settings.bus == "redis":
+        return RedisStreamsBus(
+            redis_url, namespace=settings.db_prefix, instance=settings.instance, retry=retry
+        )
+    return InProcessBus(mongo[settings.database_name("bus")], retry=retry, chaos=chaos)

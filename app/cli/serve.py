@@ -1,0 +1,61 @@
+"""`ticketing serve`: the HTTP API and the selected modules, in one process."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+import uvicorn
+
+from app.environment import local_environment
+from app.factory import create_app
+from app.registry import select_modules
+from app.settings import Settings, load_settings
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("serve", help="serve the HTTP API and run the modules")
+    parser.add_argument("--host", help="bind address (TICKETING_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (TICKETING_PORT, default 8000)")
+    parser.add_argument(
+        "--modules", help="comma-separated modules to run (default: all), e.g. auth,tickets"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    overrides = {
+        key: value for key in ("host", "port") if (value := getattr(args, key)) is not None
+    }
+    settings = load_settings(**overrides)
+    modules = select_modules(args.modules)
+    configure_logging(settings)
+    with local_environment(settings) as endpoints:
+        app = create_app(
+            settings,
+            modules,
+            mongo_url=endpoints.mongo_url,
+            redis_url=endpoints.redis_url,
+            jwt_key=endpoints.jwt_key,
+        )
+        print(
+            f"ticketing: serving {', '.join(m.name for m in modules)} "
+            f"on http://{settings.host}:{settings.port}",
+            flush=True,
+        )
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+            access_log=False,
+            timeout_graceful_shutdown=10,
+        )
+    return 0
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
