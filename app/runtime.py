@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Sequence
 
 from beanie import init_beanie
@@ -12,6 +14,8 @@ from app.settings import Settings
 from bus import Bus, Relay, Transactions, inbox_guarded
 from bus.inprocess import Chaos
 from modules.kernel import Module, ModuleContext
+
+CLOSE_TIMEOUT = 3.0
 
 
 class Runtime:
@@ -69,7 +73,9 @@ class Runtime:
         if self.bus:
             await self.bus.stop()
         for client in self._clients.values():
-            await client.close()
+            # close() ends server sessions; with Mongo gone it would wait for server selection.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(client.close(), CLOSE_TIMEOUT)
         self._clients.clear()
 
     def _client_for(self, url: str) -> AsyncMongoClient:

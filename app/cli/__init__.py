@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.cli import operate, serve, worker
+from app.cli import dev, operate, serve, worker
 from app.embedded import DataDirBusy, ServerStartError
 from app.settings import SettingsError
 
@@ -13,7 +13,7 @@ from app.settings import SettingsError
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ticketing", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    for command in (serve, worker, operate):
+    for command in (serve, worker, operate, dev):
         command.register(commands)
     args = parser.parse_args(argv)
     try:

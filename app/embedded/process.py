@@ -35,10 +35,17 @@ def _die_with_parent() -> None:
 
 
 class ChildServer:
-    def __init__(self, name: str, argv: Sequence[str], log_path: Path):
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        log_path: Path,
+        env: dict[str, str] | None = None,
+    ):
         self.name = name
         self._argv = list(argv)
         self._log_path = log_path
+        self._env = env
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -54,6 +61,7 @@ class ChildServer:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 preexec_fn=_die_with_parent,
+                env=self._env,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -78,6 +86,13 @@ class ChildServer:
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no clean-up, whatever was in flight stays in flight."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
             process.kill()
             process.wait()
 
