@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pymongo import AsyncMongoClient
 
 from app.settings import Settings
@@ -16,6 +18,15 @@ def build_bus(
     retry = RetryPolicy(max_attempts=settings.bus_max_attempts)
     if settings.bus == "redis":
         return RedisStreamsBus(
-            redis_url, namespace=settings.db_prefix, instance=settings.instance, retry=retry
+            redis_url,
+            namespace=settings.db_prefix,
+            instance=settings.instance,
+            retry=retry,
+            ack_wait=settings.bus_ack_wait,
         )
-    return InProcessBus(mongo[settings.database_name("bus")], retry=retry, chaos=chaos)
+    return InProcessBus(
+        mongo[settings.database_name("bus")],
+        retry=retry,
+        ack_wait=timedelta(seconds=settings.bus_ack_wait),
+        chaos=chaos,
+    )

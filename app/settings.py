@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     instance: str | None = None
     bus_max_attempts: int = Field(default=10, ge=1)
+    bus_ack_wait: float = Field(default=30.0, gt=0)  # seconds before a peer claims an event
     expiration_sweep: float = Field(default=30.0, gt=0)
     run_worker: bool = True
     stripe_secret_key: SecretStr | None = None

@@ -11,6 +11,7 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bus.envelope import Envelope
+from bus.failpoints import crash_if_armed
 from bus.interface import Bus
 from bus.unit_of_work import OUTBOX
 
@@ -29,7 +30,7 @@ class Relay:
         database: AsyncDatabase,
         bus: Bus,
         *,
-        lease: timedelta = timedelta(seconds=30),
+        lease: timedelta = timedelta(seconds=5),
         poll_interval: float = 1.0,
         keep_published: timedelta = timedelta(hours=1),
     ):
@@ -66,6 +67,7 @@ class Relay:
             except BaseException:
                 await self._release(entry["_id"])
                 raise
+            crash_if_armed("relay.after_publish")
             await self.mark_published(entry["_id"])
             published += 1
         return published

@@ -49,6 +49,10 @@ class ChildServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
+    def exited(self) -> bool:
+        return self._process is None or self._process.poll() is not None
+
+    @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 

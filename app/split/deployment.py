@@ -79,18 +79,23 @@ class SplitDeployment:
     def service(self, name: str) -> Service:
         return next(service for service in self.services if service.name == name)
 
-    def start_service(self, name: str) -> None:
+    def start_service(self, name: str, **settings: str) -> None:
+        """Start (or restart) one process; `settings` are extra TICKETING_* just for it."""
         service = self.service(name)
         if service.module == "worker":
             argv = [_ticketing(), "worker"]
         else:
             argv = [_ticketing(), "serve", "--modules", service.module, "--port", str(service.port)]
-        process = ChildServer(name, argv, self.data_dir / "logs" / f"{name}.log", self._env(name))
+        env = self._env(name) | {f"TICKETING_{k.upper()}": v for k, v in settings.items()}
+        process = ChildServer(name, argv, self.data_dir / "logs" / f"{name}.log", env)
         process.start(ready=lambda: service.port is None or _http_answers(service.port))
         self.processes[name] = process
 
     def kill(self, name: str) -> None:
         self.processes.pop(name).kill()
+
+    def stop_service(self, name: str) -> None:
+        self.processes.pop(name).stop()
 
     def restart_redis(self) -> None:
         """Stop Redis and start it again on the same port and files (AOF replays)."""

@@ -14,6 +14,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bus.envelope import Envelope, set_correlation_id
+from bus.failpoints import crash_if_armed
 from bus.interface import Handler, NotReadyYet, RetryPolicy
 from bus.redis_streams.keys import Keys
 
@@ -146,6 +147,7 @@ class GroupConsumer:
                 await self._keep_claim(stream, entry_id)
                 attempts += 1
             else:
+                crash_if_armed("consumer.before_ack")
                 await self._client.xack(stream, self._group, entry_id)
                 return
 
