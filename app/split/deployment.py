@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,12 @@ class SplitDeployment:
         process = ChildServer(name, argv, self.data_dir / "logs" / f"{name}.log", env)
         process.start(ready=lambda: service.port is None or _http_answers(service.port))
         self.processes[name] = process
+
+    def command(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a `ticketing` command (e.g. `deadletter list`) against this deployment."""
+        return subprocess.run(
+            [_ticketing(), *args], env=self._env("cli"), capture_output=True, text=True, check=False
+        )
 
     def kill(self, name: str) -> None:
         self.processes.pop(name).kill()
