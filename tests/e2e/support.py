@@ -13,7 +13,7 @@ T = TypeVar("T")
 
 
 def wait_for(
-    probe: Callable[[], T], *, until: Callable[[T], bool] = bool, timeout: float = 30
+    probe: Callable[[], T], *, until: Callable[[T], bool] = bool, timeout: float = 60
 ) -> T:
     """Poll until the condition holds; fail with the last value seen."""
     deadline = time.monotonic() + timeout
