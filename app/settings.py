@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     db_prefix: str = Field(default="ticketing", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")
     jwt_key: SecretStr | None = None
     session_ttl: int = Field(default=7 * 24 * 3600, gt=0)
-    order_ttl: int = Field(default=900, gt=0)
+    order_ttl: int = Field(default=900, gt=0, le=7 * 24 * 3600)  # dramatiq delays cap at 7 days
     cookie_secure: bool = False
     instance: str | None = None
     bus_max_attempts: int = Field(default=10, ge=1)

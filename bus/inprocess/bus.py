@@ -1,5 +1,12 @@
 """The in-process bus: durable consumer groups in one process, with the Redis bus's semantics.
 
+Deliveries are stored in Mongo (durable) and dispatched from memory (fast):
+publishing stores one delivery per subscribed group and queues its id; a
+consumer leases that id, runs the handler and deletes the delivery only on
+success. A periodic scan picks up what memory does not know: deliveries
+published by another process, left by a dead consumer whose lease ran out, or
+left over from a previous run.
+
 It must never be stronger than the Redis Streams bus, or tests would lie: with
 `Chaos` on, every delivery is duplicated and delayed by a random amount, so
 handlers see duplicates and reordering just as they may across replicas.
@@ -16,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bus.envelope import Envelope, set_correlation_id
@@ -24,6 +32,7 @@ from bus.interface import DeadLetter, GroupStatus, Handler, NotReadyYet, RetryPo
 
 log = logging.getLogger(__name__)
 DEFAULT_RETRY = RetryPolicy()
+SCAN_LIMIT = 1_000
 
 
 @dataclass(frozen=True)
@@ -43,54 +52,66 @@ class InProcessBus:
         retry: RetryPolicy = DEFAULT_RETRY,
         concurrency: int = 8,
         ack_wait: timedelta = timedelta(seconds=30),
-        idle_poll: float = 1.0,
+        scan_interval: float = 5.0,
         chaos: Chaos | None = None,
     ):
         self._store = DeliveryStore(database)
         self._retry = retry
         self._concurrency = concurrency
         self._ack_wait = ack_wait
-        self._idle_poll = idle_poll
+        self._scan_interval = min(scan_interval, ack_wait.total_seconds())
         self._chaos = chaos
         self._random = random.Random(chaos.seed if chaos else None)
         self._handlers: dict[str, dict[str, Handler]] = defaultdict(dict)
-        self._wake: dict[str, asyncio.Event] = {}
-        self._loops: list[asyncio.Task[None]] = []
+        self._queues: dict[str, asyncio.Queue[ObjectId]] = {}
+        self._queued: dict[str, set[ObjectId]] = defaultdict(set)
+        self._tasks: list[asyncio.Task[None]] = []
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._stopping = False
+        self._running = False
 
     def subscribe(self, group: str, subject: str, handler: Handler) -> None:
         self._handlers[group][subject] = handler
-        self._wake.setdefault(group, asyncio.Event())
-
-    def _groups_for(self, subject: str) -> list[str]:
-        return [group for group, handlers in self._handlers.items() if subject in handlers]
+        self._queues.setdefault(group, asyncio.Queue())
 
     async def publish(self, envelope: Envelope) -> None:
-        for group in self._groups_for(envelope.subject):
-            for delay in self._delays():
-                due_at = datetime.now(UTC) + timedelta(seconds=delay)
-                await self._store.add(group, envelope, due_at)
-            self._wake[group].set()
+        for group, handlers in self._handlers.items():
+            if envelope.subject in handlers:
+                for delay in self._delays():
+                    due_at = datetime.now(UTC) + timedelta(seconds=delay)
+                    delivery_id = await self._store.add(group, envelope, due_at)
+                    self._enqueue_later(group, delivery_id, delay)
 
     def _delays(self) -> list[float]:
         if not self._chaos:
             return [0.0]
         return [self._random.uniform(0, self._chaos.max_delay) for _ in range(self._chaos.copies)]
 
+    def _enqueue_later(self, group: str, delivery_id: ObjectId, delay: float) -> None:
+        if delay <= 0:
+            self._enqueue(group, delivery_id)
+        else:
+            asyncio.get_running_loop().call_later(delay, self._enqueue, group, delivery_id)
+
+    def _enqueue(self, group: str, delivery_id: ObjectId) -> None:
+        if delivery_id not in self._queued[group]:
+            self._queued[group].add(delivery_id)
+            self._queues[group].put_nowait(delivery_id)
+
     async def start(self) -> None:
-        self._stopping = False
+        self._running = True
         await self._store.ensure_indexes()
         for group in self._handlers:
-            self._loops.append(asyncio.create_task(self._consume(group), name=f"bus-{group}"))
+            self._tasks.append(asyncio.create_task(self._scan(group), name=f"bus-scan-{group}"))
+            for _ in range(self._concurrency):
+                self._tasks.append(asyncio.create_task(self._consume(group), name=f"bus-{group}"))
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Stop claiming; handlers still running after `grace` are cancelled, unacknowledged."""
-        self._stopping = True
-        for event in self._wake.values():
-            event.set()
-        await asyncio.gather(*self._loops, return_exceptions=True)
-        self._loops.clear()
+        """Stop taking deliveries; handlers still running after `grace` are cancelled, unacked."""
+        self._running = False
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
         if self._in_flight:
             _, unfinished = await asyncio.wait(self._in_flight, timeout=grace)
             for task in unfinished:
@@ -104,38 +125,33 @@ class InProcessBus:
         return await self._store.status()
 
     async def replay(self, dead_letter_id: str) -> bool:
-        replayed = await self._store.replay(dead_letter_id)
-        for event in self._wake.values():
-            event.set()
-        return replayed
+        return await self._store.replay(dead_letter_id)  # the next scan delivers it
+
+    async def _scan(self, group: str) -> None:
+        while True:
+            try:
+                for delivery_id in await self._store.due(group, SCAN_LIMIT):
+                    self._enqueue(group, delivery_id)
+            except Exception:
+                log.exception("bus: scanning deliveries of %s failed", group)
+            await asyncio.sleep(self._scan_interval)
 
     async def _consume(self, group: str) -> None:
-        slots = asyncio.Semaphore(self._concurrency)
-        while not self._stopping:
-            await slots.acquire()
+        queue = self._queues[group]
+        while True:
+            delivery_id = await queue.get()
+            self._queued[group].discard(delivery_id)
             try:
-                delivery = await self._store.claim(group, self._ack_wait)
+                delivery = await self._store.claim(delivery_id, self._ack_wait)
             except Exception:
-                log.exception("bus: claiming a delivery for %s failed", group)
-                delivery = None
-            if delivery is None:
-                slots.release()
-                await self._idle(group)
-                continue
-            task = asyncio.create_task(self._deliver(group, delivery))
-            self._in_flight.add(task)
-            task.add_done_callback(lambda done: (self._in_flight.discard(done), slots.release()))
-
-    async def _idle(self, group: str) -> None:
-        wake = self._wake[group]
-        timeout = self._idle_poll
-        with contextlib.suppress(Exception):
-            next_due = await self._store.next_due(group)
-            if next_due is not None:
-                timeout = min(timeout, max(0.0, (next_due - datetime.now(UTC)).total_seconds()))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout)
-        wake.clear()
+                log.exception("bus: claiming a delivery of %s failed", group)
+                continue  # still stored: the scan brings it back
+            if delivery is not None:
+                # Its own task, so that stopping this consumer leaves the handler its grace.
+                task = asyncio.create_task(self._deliver(group, delivery))
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
+                await asyncio.wait({task})
 
     async def _deliver(self, group: str, delivery: dict[str, Any]) -> None:
         envelope = Envelope.from_document(delivery["envelope"])
@@ -167,5 +183,10 @@ class InProcessBus:
             log.warning(
                 "bus: %s failed on %s (attempt %d): %s", group, envelope.subject, attempts, reason
             )
-        due_at = datetime.now(UTC) + timedelta(seconds=self._retry.delay(attempts))
-        await self._store.retry_later(delivery["_id"], due_at, reason)
+        delay = self._retry.delay(attempts)
+        await self._store.retry_later(
+            delivery["_id"], datetime.now(UTC) + timedelta(seconds=delay), reason
+        )
+        if self._running:
+            with contextlib.suppress(RuntimeError):
+                self._enqueue_later(group, delivery["_id"], delay)

@@ -29,23 +29,26 @@ class DeliveryStore:
         await self._deliveries.create_index([("group", ASCENDING), ("due_at", ASCENDING)])
         await self._dead_letters.create_index([("group", ASCENDING), ("dead_at", ASCENDING)])
 
-    async def add(self, group: str, envelope: Envelope, due_at: datetime) -> None:
-        await self._deliveries.insert_one(_delivery(group, envelope.to_document(), due_at))
+    async def add(self, group: str, envelope: Envelope, due_at: datetime) -> ObjectId:
+        delivery = _delivery(group, envelope.to_document(), due_at)
+        await self._deliveries.insert_one(delivery)
+        return delivery["_id"]
 
-    async def claim(self, group: str, lease: timedelta) -> dict[str, Any] | None:
+    async def claim(self, delivery_id: ObjectId, lease: timedelta) -> dict[str, Any] | None:
+        """Lease one delivery if it is due; None if another consumer holds it or it is done."""
         now = datetime.now(UTC)
         return await self._deliveries.find_one_and_update(
-            {"group": group, "due_at": {"$lte": now}},
+            {"_id": delivery_id, "due_at": {"$lte": now}},
             {"$set": {"due_at": now + lease, "leased": True}, "$inc": {"attempts": 1}},
-            sort=[("due_at", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
 
-    async def next_due(self, group: str) -> datetime | None:
-        first = await self._deliveries.find_one(
-            {"group": group}, sort=[("due_at", ASCENDING)], projection={"due_at": 1}
+    async def due(self, group: str, limit: int) -> list[ObjectId]:
+        """Deliveries nobody holds: published elsewhere, left by a dead consumer or a past run."""
+        cursor = self._deliveries.find(
+            {"group": group, "due_at": {"$lte": datetime.now(UTC)}}, projection={"_id": 1}
         )
-        return first["due_at"].replace(tzinfo=UTC) if first else None
+        return [document["_id"] async for document in cursor.limit(limit)]
 
     async def acknowledge(self, delivery_id: ObjectId) -> None:
         await self._deliveries.delete_one({"_id": delivery_id})

@@ -1,0 +1,136 @@
+"""Drive the expiration module alone: publish order events, read its expiries, outbox, queues."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bson import ObjectId
+from pymongo.asynchronous.database import AsyncDatabase
+from redis.asyncio import Redis
+
+from bus import Envelope, Event, OrderCancelled, OrderCreated, TicketRef
+from modules.expiration.clock import QUEUE
+from tests.support.apps import AppClient, build_app, running
+from tests.support.servers import ServerUrls
+from tests.support.waiting import eventually
+
+
+@asynccontextmanager
+async def expiration_app(
+    servers: ServerUrls, prefix: str, **overrides: Any
+) -> AsyncIterator[AppClient]:
+    """The app with only the expiration module: nothing else reacts to its events."""
+    async with running(build_app(servers, prefix, modules="expiration", **overrides)) as client:
+        yield client
+
+
+def new_order_id() -> str:
+    return str(ObjectId())
+
+
+def order_created(order_id: str, expires_at: datetime) -> OrderCreated:
+    return OrderCreated(
+        id=order_id,
+        version=0,
+        status="created",
+        user_id="u",
+        expires_at=expires_at,
+        ticket=TicketRef(id=str(ObjectId()), price=100),
+    )
+
+
+def order_cancelled(order_id: str) -> OrderCancelled:
+    return OrderCancelled(id=order_id, version=1, ticket=TicketRef(id=str(ObjectId())))
+
+
+def in_seconds(seconds: float) -> datetime:
+    return datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+async def publish(client: AppClient, event: Event, producer: str = "orders") -> Envelope:
+    envelope = Envelope.wrap(event, producer=producer)
+    await client.app.state.runtime.bus.publish(envelope)
+    return envelope
+
+
+def expiration_database(client: AppClient) -> AsyncDatabase:
+    prefix = client.app.state.settings.db_prefix
+    return client.app.state.runtime.client[f"{prefix}_expiration"]
+
+
+async def expiry(client: AppClient, order_id: str) -> dict[str, Any] | None:
+    return await expiration_database(client)["expiries"].find_one({"_id": ObjectId(order_id)})
+
+
+async def expiry_state(client: AppClient, order_id: str) -> str | None:
+    found = await expiry(client, order_id)
+    return found["state"] if found else None
+
+
+async def await_expiry_state(client: AppClient, order_id: str, state: str) -> dict[str, Any]:
+    await eventually(lambda: expiry_state(client, order_id), until=lambda now: now == state)
+    found = await expiry(client, order_id)
+    assert found is not None
+    return found
+
+
+async def insert_expiry(client: AppClient, order_id: str, expires_at: datetime) -> None:
+    """A scheduled expiry whose delayed message never made it (lost with a crashed worker)."""
+    document = {"_id": ObjectId(order_id), "expires_at": expires_at, "state": "scheduled"}
+    await expiration_database(client)["expiries"].insert_one(document)
+
+
+async def completions(client: AppClient, order_id: str) -> list[dict[str, Any]]:
+    """The `expiration.complete` outbox entries for one order, published or not."""
+    query = {"envelope.subject": "expiration.complete", "envelope.payload.order_id": order_id}
+    return await expiration_database(client)["outbox"].find(query).to_list()
+
+
+async def await_published_completion(
+    client: AppClient, order_id: str, timeout: float = 15
+) -> list[dict[str, Any]]:
+    return await eventually(
+        lambda: completions(client, order_id),
+        until=lambda entries: any(entry["published_at"] for entry in entries),
+        timeout=timeout,
+    )
+
+
+async def processed(client: AppClient, envelope: Envelope) -> bool:
+    """The module's inbox holds the event: its listener ran and committed."""
+    inbox = expiration_database(client)["inbox"]
+    return await inbox.find_one({"_id": envelope.event_id}) is not None
+
+
+class DramatiqQueues:
+    """The expiration queues in Redis, as dramatiq's Redis broker lays them out."""
+
+    def __init__(self, servers: ServerUrls, prefix: str):
+        self._redis = Redis.from_url(servers.redis)
+        self._namespace = f"{prefix}-dramatiq"
+
+    async def backlog(self) -> int:
+        """Messages enqueued and not yet acknowledged, delayed or due (acked = processed)."""
+        delayed = await self._redis.hlen(f"{self._namespace}:{QUEUE}.DQ.msgs")
+        due = await self._redis.hlen(f"{self._namespace}:{QUEUE}.msgs")
+        return int(delayed) + int(due)
+
+    async def dead_lettered(self) -> int:
+        return int(await self._redis.zcard(f"{self._namespace}:{QUEUE}.XQ"))
+
+    async def drained(self, timeout: float = 15) -> None:
+        await eventually(self.backlog, until=lambda count: count == 0, timeout=timeout)
+
+    async def forget(self) -> None:
+        keys = [key async for key in self._redis.scan_iter(match=f"{self._namespace}:*")]
+        if keys:
+            await self._redis.delete(*keys)
+        await self._redis.aclose()
+
+
+async def until_past(moment: datetime, timeout: float = 15) -> None:
+    """Await the wall clock passing `moment` (polling, not a fixed sleep)."""
+    await eventually(lambda: datetime.now(UTC) > moment, timeout=timeout)

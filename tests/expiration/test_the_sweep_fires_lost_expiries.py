@@ -1,0 +1,111 @@
+"""Expiries whose delayed message was lost are fired by the sweep, once, after a grace period."""
+
+from __future__ import annotations
+
+from modules.expiration.module import clock
+from tests.expiration.support import (
+    DramatiqQueues,
+    await_expiry_state,
+    await_published_completion,
+    completions,
+    expiration_app,
+    expiry_state,
+    in_seconds,
+    insert_expiry,
+    new_order_id,
+    order_cancelled,
+    order_created,
+    processed,
+    publish,
+)
+from tests.support.quiet import until_quiet
+from tests.support.servers import ServerUrls
+from tests.support.waiting import eventually
+
+LONG_OVERDUE = -60
+NO_PERIODIC_SWEEP = 3600.0
+
+
+class TestSweepingOnDemand:
+    async def test_a_lost_expiry_is_fired_once_and_a_second_sweep_fires_nothing(
+        self, servers: ServerUrls, prefix: str
+    ) -> None:
+        order_id = new_order_id()
+        async with expiration_app(
+            servers, prefix, run_worker=False, expiration_sweep=NO_PERIODIC_SWEEP
+        ) as client:
+            await insert_expiry(client, order_id, in_seconds(LONG_OVERDUE))
+
+            assert await clock.sweep() == 1
+            assert await clock.sweep() == 0
+
+            await await_published_completion(client, order_id)
+            assert len(await completions(client, order_id)) == 1
+            assert await expiry_state(client, order_id) == "fired"
+
+    async def test_an_order_whose_message_nobody_consumes_is_fired_by_the_sweep(
+        self, servers: ServerUrls, prefix: str, queues: DramatiqQueues
+    ) -> None:
+        order_id = new_order_id()
+        async with expiration_app(
+            servers, prefix, run_worker=False, expiration_sweep=NO_PERIODIC_SWEEP
+        ) as client:
+            created = await publish(client, order_created(order_id, in_seconds(LONG_OVERDUE)))
+            await eventually(lambda: processed(client, created))
+            assert await queues.backlog() == 1
+
+            assert await clock.sweep() == 1
+            assert await clock.sweep() == 0
+
+            await await_published_completion(client, order_id)
+            assert len(await completions(client, order_id)) == 1
+
+    async def test_an_expiry_within_the_grace_period_is_left_to_its_message(
+        self, servers: ServerUrls, prefix: str
+    ) -> None:
+        order_id = new_order_id()
+        async with expiration_app(
+            servers, prefix, run_worker=False, expiration_sweep=NO_PERIODIC_SWEEP
+        ) as client:
+            await insert_expiry(client, order_id, in_seconds(-1))
+
+            assert await clock.sweep() == 0
+            assert await expiry_state(client, order_id) == "scheduled"
+            assert await completions(client, order_id) == []
+
+    async def test_a_cancelled_expiry_is_never_swept_and_a_fired_one_only_once(
+        self, servers: ServerUrls, prefix: str
+    ) -> None:
+        cancelled, fired = new_order_id(), new_order_id()
+        async with expiration_app(
+            servers, prefix, run_worker=False, expiration_sweep=NO_PERIODIC_SWEEP
+        ) as client:
+            for order_id in (cancelled, fired):
+                await insert_expiry(client, order_id, in_seconds(LONG_OVERDUE))
+            await publish(client, order_cancelled(cancelled))
+            await await_expiry_state(client, cancelled, "cancelled")
+            assert await clock.sweep() == 1
+
+            assert await clock.sweep() == 0
+            assert await completions(client, cancelled) == []
+            assert len(await completions(client, fired)) == 1
+
+
+class TestThePeriodicSweep:
+    async def test_it_fires_a_lost_expiry_once_and_later_rounds_only_new_ones(
+        self, servers: ServerUrls, prefix: str
+    ) -> None:
+        first, second = new_order_id(), new_order_id()
+        async with expiration_app(
+            servers, prefix, run_worker=False, expiration_sweep=0.2
+        ) as client:
+            await insert_expiry(client, first, in_seconds(LONG_OVERDUE))
+            await await_published_completion(client, first)
+
+            await insert_expiry(client, second, in_seconds(LONG_OVERDUE))
+            await await_published_completion(client, second)
+            await until_quiet(client.app)
+
+            assert len(await completions(client, first)) == 1
+            assert len(await completions(client, second)) == 1
+            assert await clock.sweep() == 0
