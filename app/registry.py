@@ -6,10 +6,11 @@ from modules.auth import module as auth
 from modules.expiration import module as expiration
 from modules.kernel import Module
 from modules.orders import module as orders
+from modules.payments import module as payments
 from modules.tickets import module as tickets
 
 AVAILABLE: dict[str, Module] = {
-    module.name: module for module in (auth, tickets, orders, expiration)
+    module.name: module for module in (auth, tickets, orders, payments, expiration)
 }
 
 

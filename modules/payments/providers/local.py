@@ -1,0 +1,34 @@
+"""The default provider: Stripe's test-token semantics, no network, charges kept in memory."""
+
+from __future__ import annotations
+
+import uuid
+
+from modules.kernel import BadRequest
+from modules.payments.providers.port import CardDeclined, Charge, Refund
+
+ACCEPTED = "tok_visa"
+DECLINED = "tok_chargeDeclined"
+
+
+class LocalProvider:
+    """Idempotent by key within this process, as Stripe is across its API."""
+
+    def __init__(self) -> None:
+        self.charges: dict[str, Charge] = {}
+        self.refunds: dict[str, Refund] = {}
+
+    async def charge(self, amount: int, currency: str, token: str, idempotency_key: str) -> Charge:
+        if token == DECLINED:
+            raise CardDeclined("Your card was declined.")
+        if token != ACCEPTED:
+            raise BadRequest("Invalid payment token", "token")
+        if idempotency_key not in self.charges:
+            self.charges[idempotency_key] = Charge(id=f"ch_local_{uuid.uuid4().hex}", amount=amount)
+        return self.charges[idempotency_key]
+
+    async def refund(self, charge_id: str, idempotency_key: str) -> Refund:
+        if idempotency_key not in self.refunds:
+            refund_id = f"re_local_{uuid.uuid4().hex}"
+            self.refunds[idempotency_key] = Refund(id=refund_id, charge_id=charge_id)
+        return self.refunds[idempotency_key]
