@@ -57,12 +57,12 @@ class Runtime:
         self.bus = build_bus(self.settings, self.client, self._redis_url, self._chaos)
         for module in self.modules:
             await self._start_module(module, self.bus)
+        for module in self.modules:  # before any event arrives: hooks set up what listeners use
+            for hook in module.on_startup:
+                await hook(self.contexts[module.name])
         await self.bus.start()
         for relay in self.relays.values():
             await relay.start()
-        for module in self.modules:
-            for hook in module.on_startup:
-                await hook(self.contexts[module.name])
 
     async def stop(self) -> None:
         for module in reversed(self.modules):

@@ -12,7 +12,7 @@ from modules.kernel import CurrentUser
 from modules.payments.domain import payment_request
 from modules.payments.gateway import gateway
 from modules.payments.schemas import PaymentBody, PaymentOut
-from modules.payments.use_cases import pay
+from modules.payments.use_cases import create_payment
 
 
 class PaymentsApi(Controller):
@@ -27,5 +27,5 @@ class PaymentsApi(Controller):
         transactions: NamedDependency[Transactions],
     ) -> PaymentOut:
         order_id, token = payment_request(data.order_id, data.token)
-        payment = await pay(transactions, gateway.provider, user, order_id, token)
+        payment = await create_payment(transactions, gateway.provider, user, order_id, token)
         return PaymentOut(id=str(payment.id))

@@ -10,4 +10,5 @@ module = Module(
     routes=[PaymentsApi],
     listeners=LISTENERS,
     on_startup=[gateway.start],
+    on_shutdown=[gateway.stop],
 )

@@ -15,7 +15,7 @@ from modules.payments.providers import PaymentProvider
 ALREADY_PAID = "Order already paid"
 
 
-async def pay(
+async def create_payment(
     transactions: Transactions,
     provider: PaymentProvider,
     buyer: CurrentUser,

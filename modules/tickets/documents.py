@@ -12,16 +12,11 @@ class Ticket(Document):
     user_id: str
     version: int = 0
     order_id: str | None = None
+    # Cancellations heard for this ticket, so a late `order.created` for one is not applied.
+    # Kept on the ticket itself: a cancellation and a reservation handled at the same time
+    # then write the same document and conflict, instead of both committing unaware.
+    cancelled_orders: list[str] = []
 
     class Settings:
         name = "tickets"
         indexes = [IndexModel([("order_id", ASCENDING)], name="order_id")]
-
-
-class CancelledOrder(Document):
-    """A cancellation heard for a ticket, so a late `order.created` for it is not applied."""
-
-    ticket_id: str
-
-    class Settings:
-        name = "cancelled_orders"

@@ -7,7 +7,7 @@ from bson import ObjectId
 
 from bus import NotReadyYet, TicketCreated, TicketUpdated, Transactions, UnitOfWork
 from modules.kernel import Conflict, CurrentUser, NotFound
-from modules.tickets.documents import CancelledOrder, Ticket
+from modules.tickets.documents import Ticket
 from modules.tickets.domain import TicketDraft, ensure_editable
 
 
@@ -61,10 +61,8 @@ async def reserve_ticket(unit: UnitOfWork, ticket_id: str, order_id: str) -> Non
     If another order holds the ticket, one of the two has been cancelled and
     we have not heard yet: wait for that cancellation rather than guess.
     """
-    if await CancelledOrder.get(order_id, session=unit.session):
-        return
     ticket = await _load(ticket_id, unit)
-    if ticket.order_id == order_id:
+    if order_id in ticket.cancelled_orders or ticket.order_id == order_id:
         return
     if ticket.order_id is not None:
         raise NotReadyYet(f"ticket {ticket_id} is held by {ticket.order_id}, not {order_id}")
@@ -74,8 +72,14 @@ async def reserve_ticket(unit: UnitOfWork, ticket_id: str, order_id: str) -> Non
 
 async def release_ticket(unit: UnitOfWork, ticket_id: str, order_id: str) -> None:
     """Unlock the ticket only if this order holds it: a stale cancellation frees nothing."""
-    await CancelledOrder(id=order_id, ticket_id=ticket_id).insert(session=unit.session)
     ticket = await _load(ticket_id, unit)
+    result = await Ticket.get_pymongo_collection().update_one(
+        {"_id": ticket.id, "version": ticket.version},
+        {"$addToSet": {"cancelled_orders": order_id}},
+        session=unit.session,
+    )
+    if result.matched_count == 0:
+        raise Conflict()
     if ticket.order_id == order_id:
         ticket.order_id = None
         await _save_next_version(ticket, unit)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from tests.payments.fake_stripe import FakeStripe, fake_stripe
 from tests.support.apps import AppClient, build_app, running
 from tests.support.servers import ServerUrls
 
@@ -12,4 +13,26 @@ from tests.support.servers import ServerUrls
 async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
     """Auth and payments only: the tests play the orders module by publishing its events."""
     async with running(build_app(servers, prefix, modules="auth,payments")) as app_client:
+        yield app_client
+
+
+@pytest.fixture
+def stripe_server() -> Iterator[FakeStripe]:
+    with fake_stripe() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def stripe_client(
+    servers: ServerUrls, prefix: str, stripe_server: FakeStripe
+) -> AsyncIterator[AppClient]:
+    """Auth and payments charging through Stripe, the local fake standing in for its API."""
+    app = build_app(
+        servers,
+        prefix,
+        modules="auth,payments",
+        stripe_secret_key="sk_test_app",
+        stripe_api_base=stripe_server.url,
+    )
+    async with running(app) as app_client:
         yield app_client

@@ -1,16 +1,23 @@
-"""A local HTTP server answering in Stripe's API shape: the external service, faked."""
+"""A local HTTP server answering in Stripe's API shape: the external service, faked.
+
+It keeps Stripe's idempotency rules: the first result per key is saved (a
+decline included) and replayed; the same key with other details is refused.
+"""
 
 from __future__ import annotations
 
 import json
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
+
+Answer = tuple[int, dict[str, Any]]
+HOLD_LIMIT = 30.0  # seconds a held charge waits at most, so a failing test cannot hang
 
 
 @dataclass
@@ -23,55 +30,101 @@ class Recorded:
 
 @dataclass
 class FakeStripe:
-    url: str
+    url: str = ""
     requests: list[Recorded] = field(default_factory=list)
+    busy_answers: int = 0  # the next charges answered 409: a concurrent request holds the key
+    released: threading.Event = field(default_factory=threading.Event)
+    saved: dict[tuple[str, str], tuple[dict[str, str], Answer]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.released.set()
+
+    def hold_charges(self) -> None:
+        """Charges wait, as a slow provider's would, until `release_charges`."""
+        self.released.clear()
+
+    def release_charges(self) -> None:
+        self.released.set()
+
+    def sent(self, path: str) -> list[Recorded]:
+        return [request for request in self.requests if request.path == path]
+
+    def answer(self, path: str, form: dict[str, str], key: str | None) -> Answer:
+        if path == "/v1/charges":
+            with self.lock:
+                busy, self.busy_answers = self.busy_answers > 0, max(0, self.busy_answers - 1)
+            if busy:
+                return 409, _idempotency_error("idempotency_key_in_use")
+            self.released.wait(HOLD_LIMIT)
+            return self._idempotent(path, form, key, _charge)
+        if path == "/v1/refunds":
+            return self._idempotent(path, form, key, _refund)
+        return 404, {"error": {"type": "invalid_request_error", "message": "Unrecognized URL"}}
+
+    def _idempotent(
+        self,
+        path: str,
+        form: dict[str, str],
+        key: str | None,
+        execute: Callable[[dict[str, str]], Answer],
+    ) -> Answer:
+        if key is None:
+            return execute(form)
+        with self.lock:
+            if (path, key) not in self.saved:
+                self.saved[path, key] = (form, execute(form))
+            first_form, first_answer = self.saved[path, key]
+        return first_answer if first_form == form else (400, _idempotency_error(None))
+
+
+def _charge(form: dict[str, str]) -> Answer:
+    if form.get("source") == "tok_chargeDeclined":
+        error = {
+            "type": "card_error",
+            "code": "card_declined",
+            "message": "Your card was declined.",
+        }
+        return 402, {"error": error}
+    charge = {
+        "id": f"ch_{uuid.uuid4().hex}",
+        "object": "charge",
+        "amount": int(form["amount"]),
+        "currency": form["currency"],
+        "paid": True,
+        "status": "succeeded",
+    }
+    return 200, charge
+
+
+def _refund(form: dict[str, str]) -> Answer:
+    refund = {
+        "id": f"re_{uuid.uuid4().hex}",
+        "object": "refund",
+        "charge": form["charge"],
+        "status": "succeeded",
+    }
+    return 200, refund
+
+
+def _idempotency_error(code: str | None) -> dict[str, Any]:
+    message = (
+        "There is currently another in-progress request using this idempotency key."
+        if code
+        else "Keys for idempotent requests can only be used with the same parameters "
+        "they were first used with."
+    )
+    return {"error": {"type": "idempotency_error", "code": code, "message": message}}
 
 
 def _handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
-    charges_by_key: dict[str, dict[str, Any]] = {}
-
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
             key = self.headers.get("Idempotency-Key")
             fake.requests.append(Recorded(self.path, form, key, self.headers.get("Authorization")))
-            if self.path == "/v1/charges":
-                self._charge(form, key)
-            elif self.path == "/v1/refunds":
-                self._answer(
-                    200,
-                    {
-                        "id": f"re_{uuid.uuid4().hex}",
-                        "object": "refund",
-                        "charge": form["charge"],
-                        "status": "succeeded",
-                    },
-                )
-            else:
-                self._answer(404, {"error": {"type": "invalid_request_error", "message": "?"}})
-
-        def _charge(self, form: dict[str, str], key: str | None) -> None:
-            if form.get("source") == "tok_chargeDeclined":
-                error = {
-                    "type": "card_error",
-                    "code": "card_declined",
-                    "message": "Your card was declined.",
-                }
-                self._answer(402, {"error": error})
-                return
-            if key not in charges_by_key:
-                charges_by_key[key or ""] = {
-                    "id": f"ch_{uuid.uuid4().hex}",
-                    "object": "charge",
-                    "amount": int(form["amount"]),
-                    "paid": True,
-                    "currency": form["currency"],
-                    "status": "succeeded",
-                }
-            self._answer(200, charges_by_key[key or ""])
-
-        def _answer(self, status: int, body: dict[str, Any]) -> None:
+            status, body = fake.answer(self.path, form, key)
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -87,7 +140,7 @@ def _handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
 
 @contextmanager
 def fake_stripe() -> Iterator[FakeStripe]:
-    fake = FakeStripe(url="")
+    fake = FakeStripe()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -95,5 +148,6 @@ def fake_stripe() -> Iterator[FakeStripe]:
     try:
         yield fake
     finally:
+        fake.release_charges()
         server.shutdown()
         server.server_close()

@@ -1,20 +1,10 @@
-"""Payments' replica of orders under duplicates and reordering, and the refund it triggers."""
+"""Payments' replica of orders under duplicates and reordering."""
 
 from __future__ import annotations
 
 from bson import ObjectId
 
-from tests.payments.support import (
-    announce,
-    known_order,
-    local_provider,
-    order_cancelled,
-    order_created,
-    pay,
-    payment_of,
-    replica,
-)
-from tests.support.api import sign_up
+from tests.payments.support import announce, order_cancelled, order_created, replica
 from tests.support.apps import AppClient
 from tests.support.quiet import until_quiet
 from tests.support.waiting import eventually
@@ -36,6 +26,20 @@ class TestOrderReplica:
         )
         assert cancelled["version"] == 1
 
+    async def test_a_cancellation_skipping_a_version_waits_for_the_one_before(
+        self, client: AppClient
+    ) -> None:
+        created = order_created(str(ObjectId()))
+        await announce(client, created)
+        await eventually(lambda: replica(client, created.id))
+
+        await announce(client, order_cancelled(created.id, version=2))
+        await eventually(lambda: _tried(client, "order.cancelled"))
+
+        stored = await replica(client, created.id)
+        assert stored is not None
+        assert (stored["version"], stored["status"]) == (0, "created")
+
     async def test_duplicated_announcements_make_one_replica(self, client: AppClient) -> None:
         created = order_created(str(ObjectId()), price=1234)
 
@@ -46,33 +50,6 @@ class TestOrderReplica:
         stored = await replica(client, created.id)
         assert stored is not None
         assert (stored["version"], stored["status"], stored["price"]) == (1, "cancelled", 1234)
-
-
-class TestRefund:
-    async def test_a_paid_order_announced_cancelled_is_refunded_once(
-        self, client: AppClient
-    ) -> None:
-        buyer = await sign_up(client)
-        order_id = await known_order(client, buyer.id)
-        assert (await pay(client, buyer.headers, order_id)).status_code == 201
-
-        await announce(client, order_cancelled(order_id), order_cancelled(order_id))
-        await until_quiet(client.app)
-
-        payment = await payment_of(client, order_id)
-        assert payment is not None
-        assert payment["status"] == "refunded"
-        refunds = [r for key, r in local_provider().refunds.items() if key == f"refund-{order_id}"]
-        assert len(refunds) == 1 and refunds[0].id == payment["refund_id"]
-
-    async def test_an_unpaid_cancelled_order_refunds_nothing(self, client: AppClient) -> None:
-        buyer = await sign_up(client)
-        order_id = await known_order(client, buyer.id)
-
-        await announce(client, order_cancelled(order_id))
-        await until_quiet(client.app)
-
-        assert f"refund-{order_id}" not in local_provider().refunds
 
 
 async def _tried(client: AppClient, subject: str) -> bool:

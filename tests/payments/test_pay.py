@@ -124,7 +124,9 @@ class TestPay:
         response = await pay(client, buyer.headers, order_id, token="tok_nonsense")
 
         assert response.status_code == 400
+        assert error_messages(response) == ["Invalid payment token"]
         assert error_fields(response) == {"token"}
+        assert await payment_of(client, order_id) is None
 
 
 class TestDoubleSubmit:

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Litestar
 
 from tests.support.waiting import eventually
 
 
-async def in_flight(app: Litestar) -> int:
+async def in_flight(app: Litestar) -> list[str]:
+    """What is still moving, described: deliveries per group and subject, unpublished entries."""
     runtime = app.state.runtime
-    settings = app.state.settings
-    count = await runtime.client[settings.database_name("bus")]["deliveries"].count_documents({})
-    for context in runtime.contexts.values():
-        count += await context.database["outbox"].count_documents({"published_at": None})
-    return count
+    deliveries = runtime.client[app.state.settings.database_name("bus")]["deliveries"]
+    moving = [
+        f"{d['group']} <- {d['envelope']['subject']} x{d['attempts']}: {d.get('last_error')}"
+        async for d in deliveries.find({})
+    ]
+    for name, context in runtime.contexts.items():
+        unpublished: Any = context.database["outbox"].find({"published_at": None})
+        moving += [f"{name} outbox: {e['envelope']['subject']}" async for e in unpublished]
+    return moving
 
 
 async def until_quiet(app: Litestar, timeout: float = 20) -> None:
-    await eventually(lambda: in_flight(app), until=lambda count: count == 0, timeout=timeout)
+    await eventually(lambda: in_flight(app), until=lambda moving: not moving, timeout=timeout)

@@ -18,13 +18,16 @@ class LocalProvider:
         self.charges: dict[str, Charge] = {}
         self.refunds: dict[str, Refund] = {}
 
-    async def charge(self, amount: int, currency: str, token: str, idempotency_key: str) -> Charge:
+    async def charge(
+        self, amount_cents: int, currency: str, token: str, idempotency_key: str
+    ) -> Charge:
         if token == DECLINED:
             raise CardDeclined("Your card was declined.")
         if token != ACCEPTED:
             raise BadRequest("Invalid payment token", "token")
         if idempotency_key not in self.charges:
-            self.charges[idempotency_key] = Charge(id=f"ch_local_{uuid.uuid4().hex}", amount=amount)
+            charge_id = f"ch_local_{uuid.uuid4().hex}"
+            self.charges[idempotency_key] = Charge(id=charge_id, amount=amount_cents)
         return self.charges[idempotency_key]
 
     async def refund(self, charge_id: str, idempotency_key: str) -> Refund:

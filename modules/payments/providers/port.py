@@ -28,7 +28,9 @@ class CardDeclined(AppError):
 
 
 class PaymentProvider(Protocol):
-    async def charge(self, amount: int, currency: str, token: str, idempotency_key: str) -> Charge:
-        """Charge `amount` cents; the same idempotency key never charges twice."""
+    async def charge(
+        self, amount_cents: int, currency: str, token: str, idempotency_key: str
+    ) -> Charge:
+        """Charge `amount_cents`; the same idempotency key never charges twice."""
 
     async def refund(self, charge_id: str, idempotency_key: str) -> Refund: ...

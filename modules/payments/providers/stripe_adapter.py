@@ -6,19 +6,27 @@ import asyncio
 
 import stripe
 
-from modules.kernel import BadRequest
+from modules.kernel import AppError, BadRequest, Conflict
 from modules.payments.providers.port import CardDeclined, Charge, Refund
+
+# Network errors, 409s and 5xx are retried by the client with the same idempotency key: safe.
+NETWORK_RETRIES = 2
+KEY_IN_USE = "idempotency_key_in_use"
 
 
 class StripeProvider:
     def __init__(self, secret_key: str, api_base: str | None = None):
         addresses: stripe.BaseAddresses = {"api": api_base} if api_base else {}
-        self._client = stripe.StripeClient(secret_key, base_addresses=addresses)
+        self._client = stripe.StripeClient(
+            secret_key, base_addresses=addresses, max_network_retries=NETWORK_RETRIES
+        )
 
-    async def charge(self, amount: int, currency: str, token: str, idempotency_key: str) -> Charge:
+    async def charge(
+        self, amount_cents: int, currency: str, token: str, idempotency_key: str
+    ) -> Charge:
         def create() -> stripe.Charge:
             return self._client.v1.charges.create(
-                params={"amount": amount, "currency": currency, "source": token},
+                params={"amount": amount_cents, "currency": currency, "source": token},
                 options={"idempotency_key": idempotency_key},
             )
 
@@ -26,6 +34,8 @@ class StripeProvider:
             charge = await asyncio.to_thread(create)
         except stripe.CardError as error:
             raise CardDeclined(error.user_message or "Your card was declined.") from None
+        except stripe.IdempotencyError as error:
+            raise _idempotency_refusal(error) from None
         except stripe.InvalidRequestError as error:
             raise BadRequest(error.user_message or "Invalid payment token", "token") from None
         return Charge(id=charge.id, amount=charge.amount)
@@ -38,3 +48,10 @@ class StripeProvider:
 
         refund = await asyncio.to_thread(create)
         return Refund(id=refund.id, charge_id=charge_id)
+
+
+def _idempotency_refusal(error: stripe.IdempotencyError) -> AppError:
+    """Stripe keeps the first result per key (a decline included) and refuses other details."""
+    if error.code == KEY_IN_USE:
+        return Conflict("A payment for this order is in progress; please retry")
+    return BadRequest("A payment with other details was already attempted for this order", "token")
