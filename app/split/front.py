@@ -93,11 +93,12 @@ async def _respond(send: Any, status: int, body: bytes) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="path-routing front for a split deployment")
+    parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--routes", required=True, help="JSON: path prefix -> upstream URLs")
     args = parser.parse_args()
     front = Front(json.loads(args.routes))
-    uvicorn.run(front, host="127.0.0.1", port=args.port, log_level="warning", lifespan="on")
+    uvicorn.run(front, host=args.host, port=args.port, log_level="warning", lifespan="on")
 
 
 if __name__ == "__main__":
