@@ -35,7 +35,7 @@ class TicketsApi(Controller):
 
     @get("/")
     async def list_available(self) -> list[TicketOut]:
-        return [TicketOut.of(ticket) for ticket in await available_tickets()]
+        return [TicketOut.of_document(document) for document in await available_tickets()]
 
     @get("/{ticket_id:str}")
     async def show(self, ticket_id: FromPath[str]) -> TicketOut:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from modules.kernel import RequestBody
+from modules.kernel import RequestBody, cents_to_number
 from modules.tickets.documents import Ticket
 
 
@@ -26,12 +28,23 @@ class TicketOut(BaseModel):
 
     @classmethod
     def of(cls, ticket: Ticket) -> TicketOut:
-        whole, cents = divmod(ticket.price, 100)
-        return cls(
+        return cls.model_construct(
             id=str(ticket.id),
             title=ticket.title,
-            price=whole if cents == 0 else ticket.price / 100,
+            price=cents_to_number(ticket.price),
             user_id=ticket.user_id,
             version=ticket.version,
             order_id=ticket.order_id,
+        )
+
+    @classmethod
+    def of_document(cls, document: Mapping[str, Any]) -> TicketOut:
+        """From a raw stored document: listing many tickets skips building documents."""
+        return cls.model_construct(
+            id=str(document["_id"]),
+            title=document["title"],
+            price=cents_to_number(document["price"]),
+            user_id=document["user_id"],
+            version=document["version"],
+            order_id=document.get("order_id"),
         )

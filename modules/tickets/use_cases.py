@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from beanie import PydanticObjectId
 from bson import ObjectId
 
@@ -51,8 +53,12 @@ async def get_ticket(ticket_id: str) -> Ticket:
     return ticket
 
 
-async def available_tickets() -> list[Ticket]:
-    return await Ticket.find(Ticket.order_id == None).sort("_id").to_list()  # noqa: E711
+async def available_tickets() -> list[dict[str, Any]]:
+    """Tickets on sale, as stored: the listing is the hot read, so no documents are built."""
+    cursor = Ticket.get_pymongo_collection().find(
+        {"order_id": None}, projection={"cancelled_orders": 0}, sort=[("_id", 1)]
+    )
+    return await cursor.to_list()
 
 
 async def reserve_ticket(unit: UnitOfWork, ticket_id: str, order_id: str) -> None:
