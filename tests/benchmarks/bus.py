@@ -29,24 +29,33 @@ def _envelope(number: int) -> Envelope:
 
 
 async def raw_loop(url: str) -> float:
+    """The floor: one producer task and one consumer task, concurrently, nothing else."""
     client = redis.Redis.from_url(url, decode_responses=True)
+    reader = redis.Redis.from_url(url, decode_responses=True)
     stream = "raw:events"
     await client.delete(stream)
     await client.xgroup_create(stream, "bench", id="0", mkstream=True)
     payloads = [_envelope(n).model_dump_json() for n in range(EVENTS)]
+
+    async def produce() -> None:
+        for payload in payloads:
+            await client.xadd(stream, {"envelope": payload})
+
+    async def consume() -> None:
+        handled = 0
+        while handled < EVENTS:
+            response = await reader.xreadgroup("bench", "c1", {stream: ">"}, count=100, block=1000)
+            for _, entries in response:
+                for entry_id, fields in entries:
+                    Envelope.model_validate_json(fields["envelope"])
+                    await client.xack(stream, "bench", entry_id)
+                    handled += 1
+
     started = time.perf_counter()
-    for payload in payloads:
-        await client.xadd(stream, {"envelope": payload})
-    handled = 0
-    while handled < EVENTS:
-        response = await client.xreadgroup("bench", "c1", {stream: ">"}, count=100, block=1000)
-        for _, entries in response:
-            for entry_id, fields in entries:
-                Envelope.model_validate_json(fields["envelope"])
-                await client.xack(stream, "bench", entry_id)
-                handled += 1
+    await asyncio.gather(produce(), consume())
     elapsed = time.perf_counter() - started
     await client.aclose()
+    await reader.aclose()
     return EVENTS / elapsed
 
 
