@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.serialization import decode_json
 
 from modules.kernel import AppError, FieldError
 
@@ -48,11 +49,25 @@ def on_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[d
 def on_unexpected_error(
     request: Request[Any, Any, Any], error: Exception
 ) -> Response[dict[str, Any]]:
+    if _undecodable_body(error):
+        return error_response(400, FieldError("Request body is not valid JSON"))
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return error_response(500, FieldError("Something went wrong"))
 
 
+def _undecodable_body(error: Exception) -> bool:
+    """Invalid UTF-8 or too deep nesting escapes Litestar's decoder as a bare error, not 400."""
+    if not isinstance(error, UnicodeDecodeError | RecursionError):
+        return False
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return trace is not None and trace.tb_frame.f_code is decode_json.__code__
+
+
 def _field_error(problem: dict[str, Any]) -> FieldError:
+    if problem.get("key") == "data":  # the body as a whole is missing
+        return FieldError("Request body must be a JSON object")
     message = str(problem.get("message", "Invalid value")).removeprefix("Value error, ")
     key = problem.get("key")
     return FieldError(message, str(key) if key else None)

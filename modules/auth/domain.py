@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from modules.kernel import FieldError, ValidationFailed
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PART = r"[^@\s\x00-\x1f\x7f]+"  # no blanks, no control characters
+_EMAIL = re.compile(rf"^{_PART}@{_PART}\.{_PART}$")
 MAX_EMAIL_LENGTH = 254
 PASSWORD_LENGTH = (4, 20)
 
