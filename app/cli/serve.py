@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 from typing import Any
 
 import uvicorn
@@ -31,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(**overrides)
     modules = select_modules(args.modules)
     configure_logging(settings)
+    stop_on_sigterm_like_sigint()
     with local_environment(settings) as endpoints:
         app = create_app(
             settings,
@@ -53,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=10,
         )
     return 0
+
+
+def stop_on_sigterm_like_sigint() -> None:
+    """uvicorn re-raises SIGTERM after its graceful shutdown; with the default action that kills
+    us before the embedded servers are stopped. As KeyboardInterrupt it unwinds like Ctrl-C."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def configure_logging(settings: Settings) -> None:
