@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Litestar, Request, Router
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.pydantic import PydanticPlugin
 
@@ -62,7 +63,7 @@ def create_app(
             }
         ),
         lifespan=[lifespan],
-        before_request=_start_correlation,
+        before_request=_before_request,
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(title="Ticketing", version="0.1.0", path="/api/schema"),
@@ -85,5 +86,17 @@ def _module_router(module: Module, runtime: Runtime) -> Router:
     )
 
 
-def _start_correlation(request: Request[Any, Any, Any]) -> None:
+def _before_request(request: Request[Any, Any, Any]) -> None:
     set_correlation_id(request.headers.get("x-correlation-id") or new_id())
+    _require_json_body(request)
+
+
+def _require_json_body(request: Request[Any, Any, Any]) -> None:
+    """A body must be declared JSON: a cross-site HTML form (text/plain, urlencoded) cannot
+    send one, so it cannot sign a victim in or act as them (login CSRF and friends)."""
+    has_body = request.headers.get("content-length", "0") != "0" or (
+        "transfer-encoding" in request.headers
+    )
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if has_body and media_type != "application/json":
+        raise HTTPException(status_code=415, detail="Content-Type must be application/json")
