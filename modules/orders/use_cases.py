@@ -31,12 +31,13 @@ async def place_order(
     if ticket is None:
         raise NotFound("Ticket not found")
     ensure_not_own_ticket(buyer.id, ticket.user_id)
+    ticket_id = str(ticket.id)  # one spelling per ticket: "ABC…" and "abc…" must meet in the index
 
     async def work(unit: UnitOfWork) -> Order:
         order = Order(
             user_id=buyer.id,
             status=OrderStatus.CREATED,
-            expires_at=datetime.now(UTC) + ttl,
+            expires_at=_expiry(ttl),
             ticket=TicketSnapshot(
                 id=ticket_id, title=ticket.title, price=ticket.price, version=ticket.version
             ),
@@ -131,6 +132,12 @@ async def _save_status(order: Order, status: OrderStatus, unit: UnitOfWork) -> N
     )
     if result.matched_count == 0:
         raise Conflict()
+
+
+def _expiry(ttl: timedelta) -> datetime:
+    """Now + ttl, to the millisecond Mongo keeps: the answer, the stored order and event agree."""
+    expires_at = datetime.now(UTC) + ttl
+    return expires_at.replace(microsecond=expires_at.microsecond // 1000 * 1000)
 
 
 def _object_id(order_id: str) -> PydanticObjectId:

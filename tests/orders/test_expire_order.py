@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from bus import ExpirationComplete
+from tests.orders.support import (
+    accounts,
+    announced,
+    await_status,
+    await_ticket_holder,
+    fresh_order,
+    publish,
+    show,
+)
+from tests.support.apps import AppClient
+from tests.support.quiet import until_quiet
+
+
+class TestExpireOrder:
+    async def test_an_unpaid_order_expires_and_releases_its_ticket(self, client: AppClient) -> None:
+        seller, buyer = await accounts(client, 2)
+        order = await fresh_order(client, seller, buyer)
+        await await_ticket_holder(client, order["ticket"]["id"], order["id"])
+
+        await publish(client, ExpirationComplete(order_id=order["id"]), producer="expiration")
+
+        await await_status(client, order["id"], "cancelled")
+        await await_ticket_holder(client, order["ticket"]["id"], None)
+        assert len(await announced(client, "order.cancelled", order["id"])) == 1
+
+    async def test_a_repeated_expiration_cancels_once(self, client: AppClient) -> None:
+        seller, buyer = await accounts(client, 2)
+        order = await fresh_order(client, seller, buyer)
+
+        for _ in range(3):
+            await publish(client, ExpirationComplete(order_id=order["id"]), producer="expiration")
+        await until_quiet(client.app)
+
+        shown = await show(client, buyer, order["id"])
+        assert (shown["status"], shown["version"]) == ("cancelled", 1)
+        assert len(await announced(client, "order.cancelled", order["id"])) == 1
+
+    async def test_an_order_the_buyer_cancelled_is_not_cancelled_again(
+        self, client: AppClient
+    ) -> None:
+        seller, buyer = await accounts(client, 2)
+        order = await fresh_order(client, seller, buyer)
+        await client.delete(f"/api/orders/{order['id']}", headers=buyer.headers)
+
+        await publish(client, ExpirationComplete(order_id=order["id"]), producer="expiration")
+        await until_quiet(client.app)
+
+        assert (await show(client, buyer, order["id"]))["version"] == 1
+        assert len(await announced(client, "order.cancelled", order["id"])) == 1
