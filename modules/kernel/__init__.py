@@ -10,6 +10,7 @@ from modules.kernel.errors import (
     NotFound,
     ValidationFailed,
 )
+from modules.kernel.ids import object_id_or_404
 from modules.kernel.module import Hook, Module, ModuleContext
 from modules.kernel.money import cents_to_number
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
@@ -32,6 +33,7 @@ __all__ = (
     "SessionCodec",
     "ValidationFailed",
     "cents_to_number",
+    "object_id_or_404",
     "provide_current_user",
     "provide_signed_in_user",
 )

@@ -9,7 +9,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from bus import OrderCancelled, OrderCreated, TicketRef, Transactions, UnitOfWork
-from modules.kernel import BadRequest, Conflict, CurrentUser, NotFound
+from modules.kernel import BadRequest, Conflict, CurrentUser, NotFound, object_id_or_404
 from modules.orders.documents import Order, TicketReplica, TicketSnapshot
 from modules.orders.domain import (
     OrderStatus,
@@ -141,6 +141,4 @@ def _expiry(ttl: timedelta) -> datetime:
 
 
 def _object_id(order_id: str) -> PydanticObjectId:
-    if not ObjectId.is_valid(order_id):
-        raise NotFound("Order not found")
-    return PydanticObjectId(order_id)
+    return object_id_or_404(order_id, "Order not found")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from beanie import PydanticObjectId
-from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from bus import PaymentCreated, Transactions, UnitOfWork
-from modules.kernel import BadRequest, CurrentUser, NotFound
+from modules.kernel import BadRequest, CurrentUser, NotFound, object_id_or_404
 from modules.payments.documents import OrderReplica, Payment, PaymentStatus
 from modules.payments.domain import ensure_payable
 from modules.payments.providers import PaymentProvider
@@ -30,6 +29,7 @@ async def create_payment(
     order = await OrderReplica.get(_object_id(order_id))
     if order is None:
         raise NotFound("Order not found")
+    order_id = str(order.id)  # canonical: the unique index and the idempotency key compare text
     ensure_payable(buyer.id, order.user_id, order.status)
     if await Payment.find_one(Payment.order_id == order_id):
         raise BadRequest(ALREADY_PAID)
@@ -64,6 +64,4 @@ async def refund_if_paid(unit: UnitOfWork, provider: PaymentProvider, order_id: 
 
 
 def _object_id(order_id: str) -> PydanticObjectId:
-    if not ObjectId.is_valid(order_id):
-        raise NotFound("Order not found")
-    return PydanticObjectId(order_id)
+    return object_id_or_404(order_id, "Order not found")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
 
 from modules.kernel import BadRequest, FieldError, Forbidden, ValidationFailed
 
@@ -40,9 +40,15 @@ def ticket_draft(title: str | None, price: Decimal | None) -> TicketDraft:
 
 
 def price_in_cents(price: Decimal | None) -> int | None:
+    """Whole cents or None; computed exactly, so no rounding turns a cent's fraction valid."""
     if price is None or not price.is_finite() or not 0 < price <= MAX_PRICE:
         return None
-    cents = price * 100
+    with localcontext() as context:
+        context.traps[Inexact] = True
+        try:
+            cents = price * 100
+        except Inexact:
+            return None
     return int(cents) if cents == cents.to_integral_value() else None
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from beanie import PydanticObjectId
-from bson import ObjectId
 
 from bus import NotReadyYet, TicketCreated, TicketUpdated, Transactions, UnitOfWork
-from modules.kernel import Conflict, CurrentUser, NotFound
+from modules.kernel import Conflict, CurrentUser, NotFound, object_id_or_404
 from modules.tickets.documents import Ticket
 from modules.tickets.domain import TicketDraft, ensure_editable
 
@@ -129,6 +128,4 @@ async def _save_next_version(ticket: Ticket, unit: UnitOfWork) -> None:
 
 
 def _object_id(ticket_id: str) -> PydanticObjectId:
-    if not ObjectId.is_valid(ticket_id):
-        raise NotFound("Ticket not found")
-    return PydanticObjectId(ticket_id)
+    return object_id_or_404(ticket_id, "Ticket not found")

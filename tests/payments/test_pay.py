@@ -142,3 +142,16 @@ class TestDoubleSubmit:
         assert await payments_db(client)["payments"].count_documents({"order_id": order_id}) == 1
         charges = [c for key, c in local_provider().charges.items() if key == order_id]
         assert len(charges) == 1
+
+    async def test_the_same_order_spelt_in_capitals_is_not_paid_twice(
+        self, client: AppClient
+    ) -> None:
+        buyer = await sign_up(client)
+        order_id = await known_order(client, buyer.id)
+        assert (await pay(client, buyer.headers, order_id)).status_code == 201
+
+        response = await pay(client, buyer.headers, order_id.upper())
+
+        assert response.status_code == 400
+        assert error_messages(response) == ["Order already paid"]
+        assert await payments_db(client)["payments"].count_documents({}) == 1
