@@ -86,7 +86,9 @@ def _module_router(module: Module, runtime: Runtime) -> Router:
     )
 
 
-def _before_request(request: Request[Any, Any, Any]) -> None:
+async def _before_request(request: Request[Any, Any, Any]) -> None:
+    # async on purpose: Litestar runs a sync hook in a thread, and the context variable
+    # set there would never reach the handler.
     set_correlation_id(request.headers.get("x-correlation-id") or new_id())
     _require_json_body(request)
 

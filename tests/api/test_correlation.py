@@ -1,0 +1,47 @@
+"""The correlation id starts with the request and follows every event it leads to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.api import sign_up
+from tests.support.apps import AppClient
+from tests.support.quiet import until_quiet
+
+
+def outbox(client: AppClient, module: str) -> Any:
+    return client.app.state.runtime.contexts[module].database["outbox"]
+
+
+class TestCorrelation:
+    async def test_the_request_header_names_the_events_it_causes(self, client: AppClient) -> None:
+        seller, buyer = await sign_up(client), await sign_up(client)
+        response = await client.post(
+            "/api/tickets",
+            json={"title": "Opera", "price": 10},
+            headers=seller.headers | {"x-correlation-id": "listing-opera"},
+        )
+        ticket_id = response.json()["id"]
+        await until_quiet(client.app)
+        order = await client.post(
+            "/api/orders",
+            json={"ticketId": ticket_id},
+            headers=buyer.headers | {"x-correlation-id": "buying-opera"},
+        )
+        assert order.status_code == 201, order.text
+        await until_quiet(client.app)
+
+        created = await outbox(client, "tickets").find_one({"envelope.subject": "ticket.created"})
+        locked = await outbox(client, "tickets").find_one({"envelope.subject": "ticket.updated"})
+        assert created["envelope"]["correlation_id"] == "listing-opera"
+        assert locked["envelope"]["correlation_id"] == "buying-opera"
+
+    async def test_a_request_without_the_header_gets_a_fresh_id(self, client: AppClient) -> None:
+        seller = await sign_up(client)
+
+        await client.post("/api/tickets", json={"title": "A", "price": 1}, headers=seller.headers)
+        await client.post("/api/tickets", json={"title": "B", "price": 1}, headers=seller.headers)
+
+        entries = [e async for e in outbox(client, "tickets").find({})]
+        ids = {entry["envelope"]["correlation_id"] for entry in entries}
+        assert len(ids) == 2 and all(ids)
