@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import time
+import functools
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
-T = TypeVar("T")
+from tests.support import waiting
 
-
-def wait_for(
-    probe: Callable[[], T], *, until: Callable[[T], bool] = bool, timeout: float = 60
-) -> T:
-    """Poll until the condition holds; fail with the last value seen."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if until(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not met within {timeout}s; last value: {value!r}")
-        time.sleep(0.05)
+# A whole deployment on a loaded 2-core machine: allow it a minute.
+wait_for = functools.partial(waiting.wait_for, timeout=60)
 
 
 class User:

@@ -7,30 +7,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import httpx
 
+from tests.support.waiting import wait_for
+
 TICKETING = Path(sys.executable).parent / "ticketing"
-T = TypeVar("T")
-
-
-def wait_for(
-    probe: Callable[[], T], *, until: Callable[[T], bool] = bool, timeout: float = 30
-) -> T:
-    """Poll until the condition holds; fail with the last value seen."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if until(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not met within {timeout}s; last value: {value!r}")
-        time.sleep(0.05)
 
 
 def free_port() -> int:

@@ -8,7 +8,8 @@ import uuid
 
 import pytest
 
-from tests.processes.serving import Child, Launcher, Serving, free_port, run, wait_for
+from tests.processes.serving import Child, Launcher, Serving, free_port, run
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.processes
 

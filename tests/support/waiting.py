@@ -29,3 +29,17 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s; last value: {result!r}")
         await asyncio.sleep(interval)
+
+
+def wait_for(
+    probe: Callable[[], T], *, until: Callable[[T], bool] = bool, timeout: float = 30
+) -> T:
+    """The same, blocking, for tests that drive other processes from synchronous code."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if until(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not met within {timeout}s; last value: {value!r}")
+        time.sleep(0.05)
