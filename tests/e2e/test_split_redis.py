@@ -10,7 +10,7 @@ from pymongo import MongoClient
 
 from app.split.deployment import SplitDeployment
 from tests.e2e.support import User, wait_for
-from tests.e2e.test_split_crashes import replicas
+from tests.e2e.test_split_crashes import backlog, replicas
 
 pytestmark = pytest.mark.e2e
 
@@ -50,10 +50,11 @@ class TestPoisonEvent:
         seller, buyer = User(deployment.base_url), User(deployment.base_url)
         healthy_ticket = seller.sell("Healthy")
         wait_for(lambda: replicas(mongo, [healthy_ticket]), until=lambda n: n == 1)
+        wait_for(lambda: backlog(streams, "orders"), until=lambda n: n == 0)
         _restart_orders(deployment, failpoints="handler.orders.ticket.created")
 
         poisoned_ticket = seller.sell("Poisoned")
-        wait_for(lambda: streams.xlen("ticketing:dead:orders"), until=lambda n: n == 1)
+        wait_for(lambda: _dead_letters_naming(streams, poisoned_ticket), until=lambda n: n == 1)
         order = buyer.order_once_known(healthy_ticket)
         wait_for(lambda: seller.ticket(healthy_ticket)["orderId"], until=lambda h: h == order["id"])
         # orders still applies its other subjects: the lock comes back as ticket.updated v1
@@ -84,3 +85,8 @@ def _replica_version(mongo: MongoClient, ticket_id: str) -> int | None:
 
     replica = mongo["ticketing_orders"]["ticket_replicas"].find_one({"_id": ObjectId(ticket_id)})
     return replica["version"] if replica else None
+
+
+def _dead_letters_naming(streams: redis.Redis, ticket_id: str) -> int:
+    entries = streams.xrange("ticketing:dead:orders")
+    return sum(1 for _, fields in entries if ticket_id in fields["envelope"])

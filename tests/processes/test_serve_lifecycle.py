@@ -91,7 +91,7 @@ class TestNoOrphans:
 
         serving.stop(signal.SIGKILL)
 
-        wait_for(lambda: [child for child in children if child.alive], until=not_any, timeout=10)
+        wait_for(lambda: [child for child in children if child.alive], until=not_any, timeout=30)
 
 
 class TestSecondInstance:
