@@ -15,7 +15,6 @@ handlers see duplicates and reordering just as they may across replicas.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections import defaultdict
@@ -188,5 +187,4 @@ class InProcessBus:
             delivery["_id"], datetime.now(UTC) + timedelta(seconds=delay), reason
         )
         if self._running:
-            with contextlib.suppress(RuntimeError):
-                self._enqueue_later(group, delivery["_id"], delay)
+            self._enqueue_later(group, delivery["_id"], delay)

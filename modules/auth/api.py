@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from modules.auth.documents import User
 from modules.auth.schemas import CredentialsBody, UserOut
 from modules.auth.use_cases import sign_in, sign_up
-from modules.kernel import SESSION_COOKIE, CurrentUser, SessionCodec
+from modules.kernel import SESSION_COOKIE, CurrentUser, session_codec
 
 
 class UsersApi(Controller):
@@ -53,7 +53,7 @@ class UsersApi(Controller):
 
 
 def _signed_in(request: Request[Any, Any, Any], user: User, status: int) -> Response[UserOut]:
-    sessions: SessionCodec = request.app.state.sessions
+    sessions = session_codec(request)
     cookie = Cookie(
         key=SESSION_COOKIE,
         value=sessions.issue(str(user.id), user.email),

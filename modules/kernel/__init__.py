@@ -14,7 +14,12 @@ from modules.kernel.ids import object_id_or_404
 from modules.kernel.module import Hook, Module, ModuleContext
 from modules.kernel.money import cents_to_number
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
-from modules.kernel.web import RequestBody, provide_current_user, provide_signed_in_user
+from modules.kernel.web import (
+    RequestBody,
+    provide_current_user,
+    provide_signed_in_user,
+    session_codec,
+)
 
 __all__ = (
     "SESSION_COOKIE",
@@ -36,4 +41,5 @@ __all__ = (
     "object_id_or_404",
     "provide_current_user",
     "provide_signed_in_user",
+    "session_codec",
 )
