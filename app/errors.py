@@ -8,6 +8,9 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.serialization import decode_json
+from pymongo.errors import ConnectionFailure, ExecutionTimeout
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from modules.kernel import AppError, FieldError
 
@@ -46,6 +49,18 @@ def on_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[d
     return error_response(status, FieldError(_plain(error.detail)))
 
 
+def on_unavailable(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    """A database or Redis that does not answer in time: the client may retry, maybe elsewhere."""
+    log.warning(
+        "%s %s: a dependency is unavailable: %s: %.200s",
+        request.method,
+        request.url.path,
+        type(error).__name__,
+        error,
+    )
+    return error_response(503, FieldError("Service temporarily unavailable; please retry"))
+
+
 def on_unexpected_error(
     request: Request[Any, Any, Any], error: Exception
 ) -> Response[dict[str, Any]]:
@@ -81,5 +96,9 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     AppError: on_app_error,
     ValidationException: on_validation_error,
     HTTPException: on_http_error,
+    ConnectionFailure: on_unavailable,
+    ExecutionTimeout: on_unavailable,
+    RedisConnectionError: on_unavailable,
+    RedisTimeoutError: on_unavailable,
     Exception: on_unexpected_error,
 }

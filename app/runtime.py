@@ -10,6 +10,7 @@ from beanie import init_beanie
 from pymongo import AsyncMongoClient
 
 from app.buses import build_bus
+from app.connections import mongo_client
 from app.settings import Settings
 from bus import Bus, Relay, Transactions, inbox_guarded
 from bus.inprocess import Chaos
@@ -80,7 +81,7 @@ class Runtime:
 
     def _client_for(self, url: str) -> AsyncMongoClient:
         if url not in self._clients:
-            self._clients[url] = AsyncMongoClient(url, tz_aware=True)
+            self._clients[url] = mongo_client(url)
         return self._clients[url]
 
     async def _start_module(self, module: Module, bus: Bus) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import pymongo
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -17,6 +18,8 @@ T = TypeVar("T")
 
 OUTBOX = "outbox"
 INBOX = "inbox"
+# A whole transaction, retries included: without it a dead server is retried for 120 s.
+TRANSACTION_DEADLINE = 5.0
 
 
 class UnitOfWork:
@@ -84,7 +87,8 @@ class Transactions:
             return result, await unit._flush()
 
         async with self._client.start_session() as session:
-            result, published = await session.with_transaction(attempt)
+            with pymongo.timeout(TRANSACTION_DEADLINE):
+                result, published = await session.with_transaction(attempt)
         if published:
             self._on_commit()
         return result
