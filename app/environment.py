@@ -18,6 +18,7 @@ class Endpoints:
     mongo_url: str
     redis_url: str
     jwt_key: str
+    servers: EmbeddedServers | None = None  # the ones we started, to watch and stop
 
 
 ENDPOINTS_FILE = "endpoints.json"
@@ -43,6 +44,7 @@ def local_environment(settings: Settings) -> Iterator[Endpoints]:
             mongo_url=settings.mongo_url or servers.mongo_url or "",
             redis_url=settings.redis_url or servers.redis_url or "",
             jwt_key=_jwt_key(settings),
+            servers=servers,
         )
         if uses_data_dir:
             endpoints_file.write_text(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -15,6 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.pydantic import PydanticPlugin
 
 from app.errors import EXCEPTION_HANDLERS
+from app.health import BackgroundTasks, Check, health_router, mongo_answers, redis_answers
 from app.runtime import Runtime
 from app.settings import Settings
 from bus import set_correlation_id
@@ -38,19 +39,27 @@ def create_app(
     redis_url: str,
     jwt_key: str,
     chaos: Chaos | None = None,
+    readiness: Mapping[str, Check] | None = None,
 ) -> Litestar:
     runtime = Runtime(settings, modules, mongo_url=mongo_url, redis_url=redis_url, chaos=chaos)
+    background = BackgroundTasks()
+    checks = {
+        "mongo": mongo_answers(lambda: (c.database for c in runtime.contexts.values())),
+        "redis": redis_answers(redis_url),
+        "consumers-and-relays": background.running,
+        **(readiness or {}),
+    }
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        await runtime.start()
+        await background.started_by(runtime.start)
         try:
             yield
         finally:
             await runtime.stop()
 
     return Litestar(
-        route_handlers=[_module_router(module, runtime) for module in modules],
+        route_handlers=[*(_module_router(m, runtime) for m in modules), health_router(checks)],
         dependencies={
             "current_user": Provide(provide_current_user),
             "user": Provide(provide_signed_in_user),

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    worker_port: int = Field(default=8001, ge=0, le=65535)  # `ticketing worker`'s /healthz, /readyz
     mongo_url: str | None = None
     mongo_urls: dict[str, str] = Field(default_factory=dict)  # per-module overrides
     redis_url: str | None = None
@@ -35,6 +36,7 @@ class Settings(BaseSettings):
     bus_ack_wait: float = Field(default=30.0, gt=0)  # seconds before a peer claims an event
     expiration_sweep: float = Field(default=30.0, gt=0)
     run_worker: bool = True
+    shutdown_grace: float = Field(default=25.0, gt=0)  # exit by then after a stop signal, whatever
     stripe_secret_key: SecretStr | None = None
     stripe_api_base: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -7,10 +7,10 @@ import logging
 import signal
 from typing import Any
 
-import uvicorn
-
+from app.cli.lifecycle import Lifecycle
 from app.environment import local_environment
 from app.factory import create_app
+from app.health import embedded_readiness
 from app.registry import select_modules
 from app.settings import Settings, load_settings
 
@@ -34,27 +34,23 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(settings)
     stop_on_sigterm_like_sigint()
     with local_environment(settings) as endpoints:
+        lifecycle = Lifecycle(settings.shutdown_grace, endpoints.servers)
         app = create_app(
             settings,
             modules,
             mongo_url=endpoints.mongo_url,
             redis_url=endpoints.redis_url,
             jwt_key=endpoints.jwt_key,
+            readiness=embedded_readiness(endpoints.servers),
         )
         print(
             f"ticketing: serving {', '.join(m.name for m in modules)} "
             f"on http://{settings.host}:{settings.port}",
             flush=True,
         )
-        uvicorn.run(
-            app,
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level.lower(),
-            access_log=False,
-            timeout_graceful_shutdown=10,
+        return lifecycle.serve(
+            app, host=settings.host, port=settings.port, log_level=settings.log_level
         )
-    return 0
 
 
 def stop_on_sigterm_like_sigint() -> None:

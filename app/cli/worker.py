@@ -1,14 +1,29 @@
-"""`ticketing worker`: the dramatiq worker firing order expiries, alone (split mode)."""
+"""`ticketing worker`: the dramatiq worker firing order expiries, alone (split mode).
+
+It serves only `/healthz` and `/readyz`, on TICKETING_WORKER_PORT, so that its
+probes and its life (signals, a dead server, the grace period) are a served
+process's.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+from litestar import Litestar
+
+from app.cli.lifecycle import Lifecycle
 from app.cli.serve import configure_logging
-from app.environment import local_environment
+from app.environment import Endpoints, local_environment
+from app.health import (
+    BackgroundTasks,
+    embedded_readiness,
+    health_router,
+    mongo_answers,
+    redis_answers,
+)
 from app.registry import select_modules
 from app.runtime import Runtime
 from app.settings import Settings, load_settings
@@ -23,26 +38,37 @@ def run(_: argparse.Namespace) -> int:
     settings = load_settings(run_worker=True)
     configure_logging(settings)
     with local_environment(settings) as endpoints:
-        asyncio.run(_work(settings, endpoints.mongo_url, endpoints.redis_url))
-    return 0
+        lifecycle = Lifecycle(settings.shutdown_grace, endpoints.servers)
+        app = worker_app(settings, endpoints)
+        print(f"ticketing: worker running (expiration), health on port {settings.worker_port}")
+        return lifecycle.serve(
+            app, host=settings.host, port=settings.worker_port, log_level=settings.log_level
+        )
 
 
-async def _work(settings: Settings, mongo_url: str, redis_url: str) -> None:
+def worker_app(settings: Settings, endpoints: Endpoints) -> Litestar:
     """Expiration's hooks (worker, sweep) and relay, without consuming its events."""
     runtime = Runtime(
         settings,
         select_modules("expiration"),
-        mongo_url=mongo_url,
-        redis_url=redis_url,
+        mongo_url=endpoints.mongo_url,
+        redis_url=endpoints.redis_url,
         consume=False,
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await runtime.start()
-    print("ticketing: worker running (expiration)", flush=True)
-    try:
-        await stop.wait()
-    finally:
-        await runtime.stop()
+    background = BackgroundTasks()
+    checks = {
+        "mongo": mongo_answers(lambda: (c.database for c in runtime.contexts.values())),
+        "redis": redis_answers(endpoints.redis_url),
+        "relay": background.running,
+        **embedded_readiness(endpoints.servers),
+    }
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await background.started_by(runtime.start)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    return Litestar(route_handlers=[health_router(checks)], lifespan=[lifespan], debug=False)

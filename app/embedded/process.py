@@ -1,4 +1,9 @@
-"""A server started as a child process that dies with us, even if we are killed with SIGKILL."""
+"""A server started as a child process that dies with us, even if we are killed with SIGKILL.
+
+Each child runs in a process group of its own: a terminal's Ctrl-C (sent to
+the whole foreground group) reaches only us, and we stop the children in order
+after our own work, instead of finding them gone under it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,6 +53,7 @@ class ChildServer:
         self._log_path = log_path
         self._env = env
         self._process: subprocess.Popen[bytes] | None = None
+        self._stopping: subprocess.Popen[bytes] | None = None
 
     @property
     def exited(self) -> bool:
@@ -65,6 +72,7 @@ class ChildServer:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 preexec_fn=_die_with_parent,
+                process_group=0,
                 env=self._env,
             )
         deadline = time.monotonic() + timeout
@@ -82,20 +90,43 @@ class ChildServer:
             f"{self.name} did not answer within {timeout:.0f}s; see {self._log_path}"
         )
 
+    def watch(self, on_exit: Callable[[str, int], None]) -> None:
+        """Call `on_exit(name, code)` from a thread when the child dies without being stopped.
+
+        Waiting also reaps it, so a dead server never lingers as a zombie.
+        """
+        process = self._process
+        if process is None:
+            return
+
+        def wait() -> None:
+            code = process.wait()
+            if self._process is process:  # stop() and kill() let go of it first
+                on_exit(self.name, code)
+
+        threading.Thread(target=wait, name=f"watch-{self.name}", daemon=True).start()
+
     def stop(self, timeout: float = 15.0) -> None:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
-        process.send_signal(signal.SIGTERM)
+        self._stopping = process
         try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        finally:
+            self._stopping = None
 
     def kill(self) -> None:
-        """SIGKILL, as a crash would: no clean-up, whatever was in flight stays in flight."""
-        process, self._process = self._process, None
+        """SIGKILL, as a crash would: no clean-up, whatever was in flight stays in flight.
+
+        It also ends a child that another thread is still waiting to stop.
+        """
+        process, self._process = self._process or self._stopping, None
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,22 @@ class EmbeddedServers:
             self.stop()
             raise
 
-    def stop(self) -> None:
+    def watch(self, on_exit: Callable[[str, int], None]) -> None:
+        """`on_exit(name, code)` when a server dies on its own: the app cannot go on without it."""
+        for server in (self.mongo, self.redis):
+            if server:
+                server.watch(on_exit)
+
+    @property
+    def alive(self) -> bool:
+        return not any(server.exited for server in (self.mongo, self.redis) if server)
+
+    def stop(self, timeout: float = 15.0) -> None:
         for server in (self.redis, self.mongo):
             if server:
-                server.stop()
+                server.stop(timeout)
+
+    def kill(self) -> None:
+        for server in (self.redis, self.mongo):
+            if server:
+                server.kill()

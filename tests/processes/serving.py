@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,19 @@ class Child:
             return False
         return stat[19] == self.started and stat[0] not in ("Z", "X")
 
+    @property
+    def exists(self) -> bool:
+        """In the process table at all: running, or a zombie that nobody reaped."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return False
+        return stat[19] == self.started
+
+    @property
+    def process_group(self) -> int:
+        return os.getpgid(self.pid)
+
     def kill(self) -> None:
         if self.alive:
             os.kill(self.pid, signal.SIGKILL)
@@ -112,10 +126,33 @@ class Serving:
         if self.process.poll() is not None:
             raise AssertionError(f"ticketing exited with {self.process.returncode}:\n{self.output}")
         try:
-            httpx.get(self.url + "/api/users/currentuser", timeout=1)
+            httpx.get(self.url + "/healthz", timeout=1)
         except httpx.TransportError:
             return False
         return True
+
+    def readiness(self) -> int | None:
+        """/readyz's status, or None when nothing answers (as a probe sees a stopped process)."""
+        try:
+            return httpx.get(self.url + "/readyz", timeout=3).status_code
+        except httpx.TransportError:
+            return None
+
+    def child(self, name: str) -> Child:
+        return next(child for child in self.children if child.name == name)
+
+    def signal_group(self, signum: int) -> None:
+        """What a terminal does on Ctrl-C: the signal goes to every process of the group."""
+        os.killpg(self.process.pid, signum)
+
+    def exits_within(self, seconds: float) -> tuple[int, float]:
+        """The exit code and how long it took; fails the test if it takes longer."""
+        started = time.monotonic()
+        try:
+            code = self.process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running after {seconds} s:\n{self.output}") from None
+        return code, time.monotonic() - started
 
     def stop(self, signum: int = signal.SIGTERM, timeout: float = 20) -> int:
         """Send the signal and wait for the exit code."""
@@ -142,17 +179,30 @@ class Launcher:
 
     def start(self, *args: str, timeout: float = 60, **settings: str) -> Serving:
         """`ticketing serve` on a free port; returns once HTTP answers, its children known."""
-        self._count += 1
         port = free_port()
-        log = self.workdir / f"serve-{self._count}.log"
+        return self._launch(["serve", "--port", str(port), *args], port, timeout, settings)
+
+    def start_worker(self, timeout: float = 60, **settings: str) -> Serving:
+        """`ticketing worker`, its health routes on a free port."""
+        port = free_port()
+        settings = {"TICKETING_WORKER_PORT": str(port), **settings}
+        return self._launch(["worker"], port, timeout, settings)
+
+    def _launch(
+        self, args: list[str], port: int, timeout: float, settings: dict[str, str]
+    ) -> Serving:
+        """In a process group of its own, as a shell starts a job, so a test may signal it."""
+        self._count += 1
+        log = self.workdir / f"{args[0]}-{self._count}.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
-                [str(TICKETING), "serve", "--port", str(port), *args],
+                [str(TICKETING), *args],
                 env=environment(self.workdir, **settings),
                 cwd=self.workdir,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
+                process_group=0,
             )
         serving = Serving(process, port, log)
         self.started.append(serving)
