@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -28,6 +29,12 @@ from app.embedded import EmbeddedServers
 log = logging.getLogger("ticketing.lifecycle")
 
 STARTUP_FAILED = 3
+
+
+def stop_on_sigterm_like_sigint() -> None:
+    """uvicorn re-raises SIGTERM after its graceful shutdown; with the default action that kills
+    us before the embedded servers are stopped. As KeyboardInterrupt it unwinds like Ctrl-C."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 class Lifecycle:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 from typing import Any
 
-from app.cli.lifecycle import Lifecycle
+from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
 from app.environment import local_environment
 from app.factory import create_app
 from app.health import embedded_readiness
@@ -51,12 +50,6 @@ def run(args: argparse.Namespace) -> int:
         return lifecycle.serve(
             app, host=settings.host, port=settings.port, log_level=settings.log_level
         )
-
-
-def stop_on_sigterm_like_sigint() -> None:
-    """uvicorn re-raises SIGTERM after its graceful shutdown; with the default action that kills
-    us before the embedded servers are stopped. As KeyboardInterrupt it unwinds like Ctrl-C."""
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def configure_logging(settings: Settings) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from litestar import Litestar
 
-from app.cli.lifecycle import Lifecycle
+from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
 from app.cli.serve import configure_logging
 from app.environment import Endpoints, local_environment
 from app.health import (
@@ -37,6 +37,7 @@ def register(commands: Any) -> None:
 def run(_: argparse.Namespace) -> int:
     settings = load_settings(run_worker=True)
     configure_logging(settings)
+    stop_on_sigterm_like_sigint()
     with local_environment(settings) as endpoints:
         lifecycle = Lifecycle(settings.shutdown_grace, endpoints.servers)
         app = worker_app(settings, endpoints)

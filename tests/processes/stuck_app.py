@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
 
-from app.cli.lifecycle import Lifecycle
+from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
 from app.health import health_router
 
 
@@ -26,7 +25,7 @@ async def _wait_forever() -> None:
 
 def main() -> int:
     port, grace = int(sys.argv[1]), float(sys.argv[2])
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # as `ticketing serve` does
+    stop_on_sigterm_like_sigint()  # as `ticketing serve` does
     app = Litestar(route_handlers=[health_router({})], lifespan=[stuck_on_shutdown])
     return Lifecycle(grace).serve(app, host="127.0.0.1", port=port, log_level="WARNING")
 
