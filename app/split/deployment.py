@@ -1,7 +1,9 @@
 """Every module as its own `ticketing serve` process on the Redis Streams bus, like Kubernetes.
 
-Embedded Mongo-wire and Redis servers, one process per module (two replicas of
-orders), the dramatiq worker, and the path-routing front on one base URL.
+Embedded Mongo-wire and Redis servers (unless URLs name others), one process
+per module (two replicas of orders), the dramatiq worker, and the path-routing
+front on one base URL. Every process gets the caller's TICKETING_* settings;
+the deployment sets on top only what must differ per process.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import os
 import secrets
 import subprocess
 import sys
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import httpx
 
 from app.embedded import EmbeddedServers
 from app.embedded.process import ChildServer, answers, free_port
@@ -32,7 +34,7 @@ ROUTES = {
 class Service:
     name: str  # e.g. "orders-2"
     module: str
-    port: int | None  # None for processes without HTTP (the worker)
+    port: int  # its HTTP port; the worker's serves only /healthz and /readyz
 
 
 def default_services(orders_replicas: int = 2) -> list[Service]:
@@ -41,7 +43,7 @@ def default_services(orders_replicas: int = 2) -> list[Service]:
     for module in AVAILABLE:
         replicas = orders_replicas if module == "orders" else 1
         services += [Service(f"{module}-{n}", module, free_port()) for n in range(1, replicas + 1)]
-    services.append(Service("worker-1", "worker", None))
+    services.append(Service("worker-1", "worker", free_port()))
     return services
 
 
@@ -49,7 +51,8 @@ def default_services(orders_replicas: int = 2) -> list[Service]:
 class SplitDeployment:
     data_dir: Path
     front_port: int = 0
-    settings: dict[str, str] = field(default_factory=dict)  # extra TICKETING_* for every process
+    front_host: str = "127.0.0.1"
+    settings: dict[str, str] = field(default_factory=dict)  # the caller's TICKETING_*, for all
     services: list[Service] = field(default_factory=default_services)
     processes: dict[str, ChildServer] = field(default_factory=dict)
     _servers: EmbeddedServers | None = None
@@ -61,8 +64,11 @@ class SplitDeployment:
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._servers = EmbeddedServers(self.data_dir / "servers")
-        self._servers.start(need_mongo=True, need_redis=True)
-        self._jwt_key = secrets.token_urlsafe(32)
+        self._servers.start(
+            need_mongo="TICKETING_MONGO_URL" not in self.settings,
+            need_redis="TICKETING_REDIS_URL" not in self.settings,
+        )
+        self._jwt_key = self.settings.get("TICKETING_JWT_KEY") or secrets.token_urlsafe(32)
         try:
             for service in self.services:
                 self.start_service(service.name)
@@ -72,8 +78,12 @@ class SplitDeployment:
             raise
 
     def stop(self) -> None:
-        for name in reversed(list(self.processes)):
-            self.processes.pop(name).stop()
+        """The front first (no new requests), then every process at once, then the servers."""
+        if "front" in self.processes:
+            self.processes.pop("front").stop()
+        stopping, self.processes = list(self.processes.values()), {}
+        with ThreadPoolExecutor(max_workers=len(stopping) or 1) as pool:
+            list(pool.map(lambda process: process.stop(), stopping))
         if self._servers:
             self._servers.stop()
 
@@ -85,11 +95,12 @@ class SplitDeployment:
         service = self.service(name)
         if service.module == "worker":
             argv = [_ticketing(), "worker"]
+            settings = {"worker_port": str(service.port)} | settings
         else:
             argv = [_ticketing(), "serve", "--modules", service.module, "--port", str(service.port)]
         env = self._env(name) | {f"TICKETING_{k.upper()}": v for k, v in settings.items()}
         process = ChildServer(name, argv, self.data_dir / "logs" / f"{name}.log", env)
-        process.start(ready=lambda: service.port is None or _http_answers(service.port))
+        process.start(ready=lambda: _ready(service.port), timeout=60)
         self.processes[name] = process
 
     def command(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -105,33 +116,38 @@ class SplitDeployment:
         self.processes.pop(name).stop()
 
     def restart_redis(self) -> None:
-        """Stop Redis and start it again on the same port and files (AOF replays)."""
+        """Stop the embedded Redis and start it again on the same port and files (AOF replays)."""
         assert self._servers and self._servers.redis
         self._servers.redis.stop()
         self._servers.redis.start(ready=lambda: answers(_port_of(self.redis_url)))
 
     @property
     def mongo_url(self) -> str:
-        assert self._servers and self._servers.mongo_url
-        return self._servers.mongo_url
+        assert self._servers, "not started"
+        return self.settings.get("TICKETING_MONGO_URL") or self._servers.mongo_url or ""
 
     @property
     def redis_url(self) -> str:
-        assert self._servers and self._servers.redis_url
-        return self._servers.redis_url
+        assert self._servers, "not started"
+        return self.settings.get("TICKETING_REDIS_URL") or self._servers.redis_url or ""
 
     def _env(self, name: str) -> dict[str, str]:
+        """The caller's settings, then what this deployment needs to differ per process."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("TICKETING_")}
-        env |= {
-            "TICKETING_BUS": "redis",
-            "TICKETING_MONGO_URL": self.mongo_url,
-            "TICKETING_REDIS_URL": self.redis_url,
-            "TICKETING_JWT_KEY": self._jwt_key,
-            "TICKETING_INSTANCE": name,
-            "TICKETING_RUN_WORKER": "false",
-            "TICKETING_DATA_DIR": str(self.data_dir / name),
-        }
-        return env | self.settings
+        return (
+            env
+            | self.settings
+            | {
+                "TICKETING_BUS": "redis",
+                "TICKETING_MONGO_URL": self.mongo_url,
+                "TICKETING_REDIS_URL": self.redis_url,
+                "TICKETING_JWT_KEY": self._jwt_key,
+                "TICKETING_INSTANCE": name,
+                "TICKETING_RUN_WORKER": "false",
+                "TICKETING_DATA_DIR": str(self.data_dir / name),
+                "TICKETING_HOST": "127.0.0.1",  # behind the front; only the front faces callers
+            }
+        )
 
     def _start_front(self) -> None:
         self.front_port = self.front_port or free_port()
@@ -145,6 +161,8 @@ class SplitDeployment:
             sys.executable,
             "-m",
             "app.split.front",
+            "--host",
+            self.front_host,
             "--port",
             str(self.front_port),
             "--routes",
@@ -159,11 +177,12 @@ def _ticketing() -> str:
     return str(Path(sys.executable).parent / "ticketing")
 
 
-def _http_answers(port: int) -> bool:
+def _ready(port: int) -> bool:
+    """Its consumers and relay run, not merely its socket: then the next process may start."""
     try:
-        httpx.get(f"http://127.0.0.1:{port}/api/schema/openapi.json", timeout=1)
-        return True
-    except httpx.HTTPError:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=3) as answer:
+            return bool(answer.status == 200)
+    except OSError:  # refused, timed out, or an HTTP error status (503: not ready yet)
         return False
 
 

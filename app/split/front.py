@@ -1,6 +1,12 @@
 """A small path-routing reverse proxy, standing in for the Kubernetes ingress.
 
 Run as `python -m app.split.front --port P --routes '{"/api/users": ["http://..."]}'`.
+
+It keeps nothing between requests: no cookie jar (each caller's cookies go up
+and each answer's Set-Cookie comes back, to that caller only), no redirects
+followed. The request line goes upstream byte for byte (`%00` stays `%00`), so
+a module answers exactly as it would without the front. Bodies are capped so a
+caller cannot fill its memory; the modules enforce their own smaller limit.
 """
 
 from __future__ import annotations
@@ -11,22 +17,46 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpcore
 import uvicorn
 
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length"}
+MAX_BODY_BYTES = 1024 * 1024
+DRAIN_BYTES = 16 * 1024 * 1024  # read past the limit this far, so the caller hears the 413
+TIMEOUTS = {"connect": 5.0, "read": 60.0, "write": 60.0, "pool": 10.0}
+HOP_BY_HOP = {
+    b"connection",
+    b"keep-alive",
+    b"proxy-connection",
+    b"proxy-authenticate",
+    b"proxy-authorization",
+    b"te",
+    b"trailer",
+    b"transfer-encoding",
+    b"upgrade",
+    b"content-length",
+    b"expect",
+}
+NOT_RELAYED = HOP_BY_HOP - {b"content-length"}  # an answer keeps its length
+FORWARDED = {b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host", b"forwarded"}
+
+Scope = dict[str, Any]
+
+
+class BodyTooLarge(Exception):
+    pass
 
 
 class Front:
     def __init__(self, routes: dict[str, list[str]]):
         # Longest prefix first, so /api/orders/x never matches a shorter route by accident.
-        self._routes = sorted(routes.items(), key=lambda item: -len(item[0]))
-        self._cycles: dict[str, Iterator[str]] = {
-            prefix: itertools.cycle(upstreams) for prefix, upstreams in routes.items()
+        self._prefixes = sorted(routes, key=len, reverse=True)
+        self._upstreams: dict[str, Iterator[httpcore.URL]] = {
+            prefix: itertools.cycle([httpcore.URL(url) for url in urls])
+            for prefix, urls in routes.items()
         }
-        self._client: httpx.AsyncClient | None = None
+        self._pool: httpcore.AsyncConnectionPool | None = None
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
@@ -36,57 +66,102 @@ class Front:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self._client = httpx.AsyncClient(timeout=60)
+                self._pool = httpcore.AsyncConnectionPool(max_connections=200)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if self._client:
-                    await self._client.aclose()
+                if self._pool:
+                    await self._pool.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _proxy(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        path = scope["path"]
-        prefix = next((p for p, _ in self._routes if path == p or path.startswith(p + "/")), None)
-        if prefix is None or self._client is None:
-            await _respond(send, 404, b'{"errors":[{"message":"Not Found"}]}')
+    async def _proxy(self, scope: Scope, receive: Any, send: Any) -> None:
+        path: str = scope["path"]
+        prefix = next((p for p in self._prefixes if path == p or path.startswith(p + "/")), None)
+        if prefix is None or self._pool is None:
+            await _error(send, 404, "Not found")
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        headers = [
-            (k.decode(), v.decode()) for k, v in scope["headers"] if k.decode() not in HOP_BY_HOP
-        ]
-        url = next(self._cycles[prefix]) + path
-        if scope.get("query_string"):
-            url += "?" + scope["query_string"].decode()
         try:
-            upstream = await self._client.request(
-                scope["method"], url, headers=headers, content=body
-            )
-        except httpx.HTTPError:
-            await _respond(send, 502, b'{"errors":[{"message":"Upstream unavailable"}]}')
+            body = await _read_body(receive)
+        except BodyTooLarge:
+            await _error(send, 413, "Request body is too large")
             return
-        response_headers = [
-            (k.encode(), v.encode())
-            for k, v in upstream.headers.multi_items()
-            if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"
-        ]
-        response_headers.append((b"content-length", str(len(upstream.content)).encode()))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": upstream.status_code,
-                "headers": response_headers,
-            }
+        upstream = next(self._upstreams[prefix])
+        target = scope.get("raw_path") or path.encode()
+        if scope.get("query_string"):
+            target += b"?" + scope["query_string"]
+        url = httpcore.URL(
+            scheme=upstream.scheme, host=upstream.host, port=upstream.port, target=target
         )
-        await send({"type": "http.response.body", "body": upstream.content})
+        started = False
+        try:
+            async with self._pool.stream(
+                scope["method"],
+                url,
+                headers=_request_headers(scope),
+                content=body,
+                extensions={"timeout": TIMEOUTS},
+            ) as response:
+                headers = [(k, v) for k, v in response.headers if k.lower() not in NOT_RELAYED]
+                await send(
+                    {"type": "http.response.start", "status": response.status, "headers": headers}
+                )
+                started = True
+                async for chunk in response.aiter_stream():
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send({"type": "http.response.body", "body": b""})
+        except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError) as error:
+            if started:  # too late for an error answer: the caller sees the connection close
+                raise
+            if isinstance(error, httpcore.TimeoutException):
+                await _error(send, 504, "Upstream timed out")
+            else:
+                await _error(send, 502, "Upstream unavailable")
 
 
-async def _respond(send: Any, status: int, body: bytes) -> None:
-    headers = [(b"content-type", b"application/json")]
+def _request_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The caller's headers, Host included (as an ingress keeps it), and who the caller is.
+
+    Forwarding headers the caller sent are replaced: this front is the edge, so
+    nothing before it can vouch for them.
+    """
+    headers = [
+        (name, value)
+        for name, value in scope["headers"]
+        if name.lower() not in HOP_BY_HOP and name.lower() not in FORWARDED
+    ]
+    client = scope.get("client")
+    if client:
+        headers.append((b"x-forwarded-for", client[0].encode()))
+    headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode()))
+    return headers
+
+
+async def _read_body(receive: Any) -> bytes:
+    """The whole body, or BodyTooLarge once the rest of it was read and dropped."""
+    body = bytearray()
+    size = 0
+    while size <= DRAIN_BYTES:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_BODY_BYTES:
+            body += chunk
+        if not message.get("more_body"):
+            break
+    if size > MAX_BODY_BYTES:
+        raise BodyTooLarge
+    return bytes(body)
+
+
+async def _error(send: Any, status: int, message: str) -> None:
+    """An answer of the front itself, in the API's error format."""
+    body = json.dumps({"errors": [{"message": message}]}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from tests.e2e.contract import PASSWORD
 from tests.support import waiting
 
 # A whole deployment on a loaded 2-core machine: allow it a minute.
@@ -20,7 +21,7 @@ class User:
     def __init__(self, base_url: str):
         self.http = httpx.Client(base_url=base_url, timeout=30)
         email = f"e2e-{uuid.uuid4().hex[:10]}@example.com"
-        response = self.http.post("/api/users/signup", json={"email": email, "password": "secret"})
+        response = self.http.post("/api/users/signup", json={"email": email, "password": PASSWORD})
         assert response.status_code == 201, response.text
         self.id = response.json()["id"]
 
