@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -44,6 +45,12 @@ def timed(
         return response, time.monotonic() - started
 
 
+def touch_the_database(serving: Serving) -> None:
+    """A request that reaches Mongo, as traffic would, so the driver meets the dead server."""
+    with contextlib.suppress(httpx.TransportError):
+        httpx.get(serving.url + "/api/tickets", timeout=1.5)
+
+
 def assert_unavailable(response: httpx.Response) -> None:
     assert response.status_code == 503, response.text
     assert response.json() == {
@@ -74,6 +81,7 @@ class TestEmbeddedMongoDies:
         children = embedded_servers(serving)
 
         serving.child("secantusd-py").kill()
+        touch_the_database(serving)
         serving.process.terminate()
 
         serving.exits_within(GRACE + SLACK)
