@@ -54,6 +54,7 @@ class Front:
             prefix: itertools.cycle([httpcore.URL(url) for url in urls])
             for prefix, urls in routes.items()
         }
+        self._replicas = {prefix: len(urls) for prefix, urls in routes.items()}
         self._pool: httpcore.AsyncConnectionPool | None = None
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -85,8 +86,18 @@ class Front:
         except BodyTooLarge:
             await _error(send, 413, "Request body is too large")
             return
-        upstream = next(self._upstreams[prefix])
-        target = scope.get("raw_path") or path.encode()
+        # A replica that refuses the connection never saw the request: try the next one.
+        for attempt in range(self._replicas[prefix]):
+            try:
+                await self._forward(next(self._upstreams[prefix]), scope, body, send)
+                return
+            except httpcore.ConnectError:
+                if attempt + 1 == self._replicas[prefix]:
+                    await _error(send, 502, "Upstream unavailable")
+
+    async def _forward(self, upstream: httpcore.URL, scope: Scope, body: bytes, send: Any) -> None:
+        assert self._pool is not None
+        target = scope.get("raw_path") or scope["path"].encode()
         if scope.get("query_string"):
             target += b"?" + scope["query_string"]
         url = httpcore.URL(
@@ -109,6 +120,8 @@ class Front:
                 async for chunk in response.aiter_stream():
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
+        except httpcore.ConnectError:
+            raise
         except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError) as error:
             if started:  # too late for an error answer: the caller sees the connection close
                 raise

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
 
+from app.split.front import Front
 from tests.e2e.contract import Caller, RouteContract, errors_of
 from tests.processes.serving import Child, children_of, free_port
 from tests.support.waiting import wait_for
@@ -209,3 +211,23 @@ def _raw_get(base_url: str, target: str) -> tuple[int, bytes]:
             answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     return int(head.split()[1]), body
+
+
+class TestUpstreamsDown:
+    async def test_a_refused_replica_is_skipped_and_with_none_left_the_answer_is_502(
+        self, helper: Helper
+    ) -> None:
+        auth = next(c for c in helper.ticketing_processes() if b"auth" in _argv(c))
+        live, dead = f"http://127.0.0.1:{helper.port_of(auth)}", f"http://127.0.0.1:{free_port()}"
+        front = Front({"/api/users": [dead, live], "/api/tickets": [dead]})
+
+        async with LifespanManager(front), _client(front) as http:
+            answers = [(await http.get("/api/users/currentuser")).status_code for _ in range(4)]
+            down = await http.get("/api/tickets")
+
+        assert answers == [200] * 4
+        assert errors_of(down, 502) == [{"message": "Upstream unavailable"}]
+
+
+def _client(front: Front) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=front), base_url="http://front")

@@ -66,12 +66,14 @@ class TestEmbeddedMongoDies:
         redis = embedded_servers(serving) and serving.child("valkey-server")
         assert serving.readiness() == 200
 
-        serving.child("secantusd-py").kill()
+        mongo = serving.child("secantusd-py")
+        mongo.kill()
 
         wait_for(serving.readiness, until=not_ready, timeout=2)
         exit_code, _ = serving.exits_within(GRACE + SLACK)
         assert exit_code == 1, serving.output
         assert "embedded secantusd-py exited" in serving.output
+        assert not mongo.exists  # reaped, not left a zombie
         assert not redis.exists  # stopped and reaped on the way out, not orphaned
 
     def test_sigterm_with_the_mongo_child_dead_exits_within_the_grace_period(
