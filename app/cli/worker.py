@@ -1,6 +1,6 @@
 """`ticketing worker`: the dramatiq worker firing order expiries, alone (split mode).
 
-It serves only `/healthz` and `/readyz`, on TICKETING_WORKER_PORT, so that its
+It serves only `/healthz` and `/readyz`, on TICKETING_HEALTH_PORT, so that its
 probes and its life (signals, a dead server, the grace period) are a served
 process's.
 """
@@ -41,9 +41,9 @@ def run(_: argparse.Namespace) -> int:
     with local_environment(settings) as endpoints:
         lifecycle = Lifecycle(settings.shutdown_grace, endpoints.servers)
         app = worker_app(settings, endpoints)
-        print(f"ticketing: worker running (expiration), health on port {settings.worker_port}")
+        print(f"ticketing: worker running (expiration), health on port {settings.health_port}")
         return lifecycle.serve(
-            app, host=settings.host, port=settings.worker_port, log_level=settings.log_level
+            app, host=settings.host, port=settings.health_port, log_level=settings.log_level
         )
 
 

@@ -95,7 +95,7 @@ class SplitDeployment:
         service = self.service(name)
         if service.module == "worker":
             argv = [_ticketing(), "worker"]
-            settings = {"worker_port": str(service.port)} | settings
+            settings = {"health_port": str(service.port)} | settings
         else:
             argv = [_ticketing(), "serve", "--modules", service.module, "--port", str(service.port)]
         env = self._env(name) | {f"TICKETING_{k.upper()}": v for k, v in settings.items()}

@@ -185,7 +185,7 @@ class Launcher:
     def start_worker(self, timeout: float = 60, **settings: str) -> Serving:
         """`ticketing worker`, its health routes on a free port."""
         port = free_port()
-        settings = {"TICKETING_WORKER_PORT": str(port), **settings}
+        settings = {"TICKETING_HEALTH_PORT": str(port), **settings}
         return self._launch(["worker"], port, timeout, settings)
 
     def _launch(
