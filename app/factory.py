@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -15,14 +15,16 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.pydantic import PydanticPlugin
 
 from app.errors import EXCEPTION_HANDLERS
-from app.runtime import Runtime
-from app.settings import Settings
+from app.runtime import RunningModule, Runtime
+from app.settings import Settings, load_module_settings
 from bus import set_correlation_id
 from bus.envelope import new_id
 from bus.inprocess import Chaos
 from modules.kernel import (
     Module,
+    ModuleSettings,
     SessionCodec,
+    provide,
     provide_current_user,
     provide_signed_in_user,
 )
@@ -32,14 +34,26 @@ MAX_BODY_BYTES = 64 * 1024
 
 def create_app(
     settings: Settings,
-    modules: Sequence[Module],
+    modules: Sequence[Module[Any]],
     *,
     mongo_url: str,
     redis_url: str,
     jwt_key: str,
+    module_settings: Mapping[str, ModuleSettings] | None = None,
     chaos: Chaos | None = None,
 ) -> Litestar:
-    runtime = Runtime(settings, modules, mongo_url=mongo_url, redis_url=redis_url, chaos=chaos)
+    """`module_settings` defaults to each module's group read from the environment."""
+    runtime = Runtime(
+        settings,
+        modules,
+        module_settings or load_module_settings(modules),
+        mongo_url=mongo_url,
+        redis_url=redis_url,
+        chaos=chaos,
+    )
+    sessions = SessionCodec(
+        jwt_key, timedelta(seconds=settings.session_ttl), secure_cookie=settings.cookie_secure
+    )
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -50,18 +64,13 @@ def create_app(
             await runtime.stop()
 
     return Litestar(
-        route_handlers=[_module_router(module, runtime) for module in modules],
+        route_handlers=[_module_router(running) for running in runtime.modules.values()],
         dependencies={
+            "sessions": provide(sessions),
             "current_user": Provide(provide_current_user),
             "user": Provide(provide_signed_in_user),
         },
-        state=State(
-            {
-                "runtime": runtime,
-                "settings": settings,
-                "sessions": SessionCodec(jwt_key, timedelta(seconds=settings.session_ttl)),
-            }
-        ),
+        state=State({"runtime": runtime}),  # for operators and tests; controllers never read it
         lifespan=[lifespan],
         before_request=_before_request,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -72,17 +81,16 @@ def create_app(
     )
 
 
-def _module_router(module: Module, runtime: Runtime) -> Router:
-    """Each module's routes get its own `transactions` dependency: its database, its outbox."""
-
-    def transactions() -> Any:
-        return runtime.transactions(module.name)
-
+def _module_router(running: RunningModule) -> Router:
+    """A module's routes with what its bootstrap bound, and its own `transactions`."""
     return Router(
         path="/",
-        route_handlers=list(module.routes),
-        dependencies={"transactions": Provide(transactions, sync_to_thread=False)},
-        tags=[module.name],
+        route_handlers=list(running.module.routes),
+        dependencies={
+            "transactions": provide(running.transactions),
+            **running.wiring.dependencies,
+        },
+        tags=[running.module.name],
     )
 
 

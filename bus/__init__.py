@@ -7,15 +7,15 @@ from bus.events import (
     ExpirationComplete,
     OrderCancelled,
     OrderCreated,
+    OrderStatus,
     PaymentCreated,
+    PricedTicket,
     TicketCreated,
     TicketRef,
     TicketUpdated,
 )
-from bus.inbox import Listener, inbox_guarded
 from bus.interface import Bus, DeadLetter, GroupStatus, Handler, NotReadyYet, RetryPolicy
 from bus.relay import Relay
-from bus.unit_of_work import Transactions, UnitOfWork
 
 __all__ = (
     "EVENT_TYPES",
@@ -26,19 +26,17 @@ __all__ = (
     "ExpirationComplete",
     "GroupStatus",
     "Handler",
-    "Listener",
     "NotReadyYet",
     "OrderCancelled",
     "OrderCreated",
+    "OrderStatus",
     "PaymentCreated",
+    "PricedTicket",
     "Relay",
     "RetryPolicy",
     "TicketCreated",
     "TicketRef",
     "TicketUpdated",
-    "Transactions",
-    "UnitOfWork",
     "current_correlation_id",
-    "inbox_guarded",
     "set_correlation_id",
 )

@@ -13,7 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bus.envelope import Envelope
 from bus.failpoints import crash_if_armed
 from bus.interface import Bus
-from bus.unit_of_work import OUTBOX
+from bus.outbox import OUTBOX
 
 log = logging.getLogger(__name__)
 

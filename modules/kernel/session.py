@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
+from litestar.datastructures import Cookie
 
 SESSION_COOKIE = "session"
 _ALGORITHM = "HS256"
@@ -22,9 +23,10 @@ class CurrentUser:
 class SessionCodec:
     """Signs and reads session tokens (JWT, HS256) with the deployment's shared key."""
 
-    def __init__(self, key: str, lifetime: timedelta):
+    def __init__(self, key: str, lifetime: timedelta, *, secure_cookie: bool = False):
         self._key = key
         self.lifetime = lifetime
+        self._secure_cookie = secure_cookie
 
     def issue(self, user_id: str, email: str) -> str:
         now = datetime.now(UTC)
@@ -45,3 +47,19 @@ class SessionCodec:
             )
         except (jwt.PyJWTError, KeyError, TypeError, ValueError):
             return None
+
+    def cookie(self, user_id: str, email: str) -> Cookie:
+        """The session cookie: HttpOnly, SameSite, Secure outside local runs."""
+        return Cookie(
+            key=SESSION_COOKIE,
+            value=self.issue(user_id, email),
+            httponly=True,
+            samesite="lax",
+            secure=self._secure_cookie,
+            max_age=int(self.lifetime.total_seconds()),
+            path="/",
+        )
+
+    @staticmethod
+    def cleared_cookie() -> Cookie:
+        return Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")

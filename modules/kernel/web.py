@@ -13,12 +13,10 @@ from modules.kernel.errors import NotAuthenticated
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
 
 
-def session_codec(request: Request[Any, Any, Any]) -> SessionCodec:
-    return request.app.state.sessions
-
-
-async def provide_current_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
-    return session_codec(request).read(request.cookies.get(SESSION_COOKIE))
+async def provide_current_user(
+    request: Request[Any, Any, Any], sessions: NamedDependency[SessionCodec]
+) -> CurrentUser | None:
+    return sessions.read(request.cookies.get(SESSION_COOKIE))
 
 
 async def provide_signed_in_user(
@@ -32,8 +30,8 @@ async def provide_signed_in_user(
 class RequestBody(BaseModel):
     """Base of JSON request bodies: camelCase on the wire, strict types, unknown keys ignored.
 
-    Fields are optional here so that missing values are reported by the use
-    case's own rules, with every invalid field listed at once.
+    Fields are optional here so that missing values are reported by the domain's own
+    rules, with every invalid field listed at once.
     """
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, strict=False)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from beanie import Document
 from pymongo import ASCENDING, IndexModel
+
+from bus import OrderStatus
+from modules.kernel import Versioned
 
 
 class PaymentStatus(StrEnum):
@@ -11,11 +13,10 @@ class PaymentStatus(StrEnum):
     REFUNDED = "refunded"
 
 
-class OrderReplica(Document):
+class OrderReplica(Versioned):
     """What payments knows of an order (same id), built from order events in version order."""
 
-    version: int
-    status: str
+    status: OrderStatus
     user_id: str
     price: int  # cents
 
@@ -23,7 +24,7 @@ class OrderReplica(Document):
         name = "order_replicas"
 
 
-class Payment(Document):
+class Payment(Versioned):
     order_id: str
     charge_id: str
     status: PaymentStatus = PaymentStatus.SUCCEEDED

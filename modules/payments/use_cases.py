@@ -2,43 +2,50 @@
 
 from __future__ import annotations
 
-from beanie import PydanticObjectId
 from pymongo.errors import DuplicateKeyError
 
-from bus import PaymentCreated, Transactions, UnitOfWork
-from modules.kernel import BadRequest, CurrentUser, NotFound, object_id_or_404
+from bus import PaymentCreated
+from modules.kernel import (
+    BadRequest,
+    CurrentUser,
+    NotFound,
+    Transactions,
+    UnitOfWork,
+    object_id_or_404,
+)
 from modules.payments.documents import OrderReplica, Payment, PaymentStatus
-from modules.payments.domain import ensure_payable
+from modules.payments.domain import ensure_payable, payment_request
 from modules.payments.providers import PaymentProvider
 
 ALREADY_PAID = "Order already paid"
+ORDER_NOT_FOUND = "Order not found"
 
 
 async def create_payment(
     transactions: Transactions,
     provider: PaymentProvider,
     buyer: CurrentUser,
-    order_id: str,
-    token: str,
+    order_id: str | None,
+    token: str | None,
 ) -> Payment:
     """Charge outside the transaction (the order id is the idempotency key), then record it.
 
     Two concurrent submits both reach the provider with the same key, so the
     card is charged once; the unique index lets one record it, the other 400s.
     """
-    order = await OrderReplica.get(_object_id(order_id))
+    request = payment_request(order_id, token)
+    order = await OrderReplica.get(object_id_or_404(request.order_id, ORDER_NOT_FOUND))
     if order is None:
-        raise NotFound("Order not found")
-    order_id = str(order.id)  # canonical: the unique index and the idempotency key compare text
+        raise NotFound(ORDER_NOT_FOUND)
+    canonical_id = str(order.id)  # the unique index and the idempotency key compare text
     ensure_payable(buyer.id, order.user_id, order.status)
-    if await Payment.find_one(Payment.order_id == order_id):
+    if await Payment.find_one(Payment.order_id == canonical_id):
         raise BadRequest(ALREADY_PAID)
-    charge = await provider.charge(order.price, "usd", token, idempotency_key=order_id)
+    charge = await provider.charge(order.price, "usd", request.token, idempotency_key=canonical_id)
 
     async def record(unit: UnitOfWork) -> Payment:
-        payment = Payment(order_id=order_id, charge_id=charge.id)
-        await payment.insert(session=unit.session)
-        unit.publish(PaymentCreated(id=str(payment.id), order_id=order_id, charge_id=charge.id))
+        payment = await unit.insert(Payment(order_id=canonical_id, charge_id=charge.id))
+        unit.publish(PaymentCreated(id=str(payment.id), order_id=canonical_id, charge_id=charge.id))
         return payment
 
     try:
@@ -49,19 +56,11 @@ async def create_payment(
 
 async def refund_if_paid(unit: UnitOfWork, provider: PaymentProvider, order_id: str) -> None:
     """The buyer is never charged without a ticket: a paid, cancelled order is refunded."""
-    payment = await Payment.find_one(
-        Payment.order_id == order_id,
-        Payment.status == PaymentStatus.SUCCEEDED,
-        session=unit.session,
+    payment = await unit.find_one(
+        Payment, Payment.order_id == order_id, Payment.status == PaymentStatus.SUCCEEDED
     )
     if payment is None:
         return
     refund = await provider.refund(payment.charge_id, idempotency_key=f"refund-{order_id}")
-    await payment.set(
-        {Payment.status: PaymentStatus.REFUNDED, Payment.refund_id: refund.id},
-        session=unit.session,
-    )
-
-
-def _object_id(order_id: str) -> PydanticObjectId:
-    return object_id_or_404(order_id, "Order not found")
+    payment.status, payment.refund_id = PaymentStatus.REFUNDED, refund.id
+    await unit.save_if_unchanged(payment)

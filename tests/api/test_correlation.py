@@ -10,7 +10,7 @@ from tests.support.quiet import until_quiet
 
 
 def outbox(client: AppClient, module: str) -> Any:
-    return client.app.state.runtime.contexts[module].database["outbox"]
+    return client.app.state.runtime.transactions(module).database["outbox"]
 
 
 class TestCorrelation:

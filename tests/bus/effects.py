@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bus import Bus, Relay, TicketCreated, Transactions, UnitOfWork, inbox_guarded
+from bus import Bus, Relay, TicketCreated
+from modules.kernel import Transactions, UnitOfWork, inbox_guarded
 
 
 @dataclass
@@ -30,7 +31,9 @@ class Producer:
 
 def producer(database: AsyncDatabase, bus: Bus) -> Producer:
     relay = Relay(database, bus, poll_interval=0.05)
-    transactions = Transactions(database.client, database, "tickets", on_commit=relay.wake)
+    transactions = Transactions(
+        database.client, database, "tickets", on_commit=lambda _: relay.wake()
+    )
     return Producer(transactions, relay)
 
 

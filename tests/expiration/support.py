@@ -11,8 +11,9 @@ from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
-from bus import Envelope, Event, OrderCancelled, OrderCreated, TicketRef
-from modules.expiration.clock import QUEUE
+from bus import Envelope, Event, OrderCancelled, OrderCreated, PricedTicket, TicketRef
+from modules.expiration.scheduler import QUEUE, ExpiryScheduler
+from modules.expiration.use_cases import sweep_overdue
 from tests.support.apps import AppClient, build_app, running
 from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
@@ -38,7 +39,7 @@ def order_created(order_id: str, expires_at: datetime) -> OrderCreated:
         status="created",
         user_id="u",
         expires_at=expires_at,
-        ticket=TicketRef(id=str(ObjectId()), price=100),
+        ticket=PricedTicket(id=str(ObjectId()), price=100),
     )
 
 
@@ -57,7 +58,7 @@ async def publish(client: AppClient, event: Event, producer: str = "orders") -> 
 
 
 def expiration_database(client: AppClient) -> AsyncDatabase:
-    prefix = client.app.state.settings.db_prefix
+    prefix = client.app.state.runtime.settings.db_prefix
     return client.app.state.runtime.client[f"{prefix}_expiration"]
 
 
@@ -134,3 +135,14 @@ class DramatiqQueues:
 async def until_past(moment: datetime, timeout: float = 15) -> None:
     """Await the wall clock passing `moment` (polling, not a fixed sleep)."""
     await eventually(lambda: datetime.now(UTC) > moment, timeout=timeout)
+
+
+async def sweep(client: AppClient) -> int:
+    """One sweep for lost expiries, on demand, as the module's periodic sweep runs it."""
+    return await sweep_overdue(client.app.state.runtime.transactions("expiration"))
+
+
+def scheduler_of(client: AppClient) -> ExpiryScheduler:
+    """The expiry scheduler the expiration module's bootstrap built for this app."""
+    services = client.app.state.runtime.modules["expiration"].wiring.services
+    return next(service for service in services if isinstance(service, ExpiryScheduler))

@@ -7,7 +7,7 @@ from typing import Any
 
 from bson import ObjectId
 
-from bus import Envelope, OrderCancelled, OrderCreated, TicketRef
+from bus import Envelope, OrderCancelled, OrderCreated, PricedTicket, TicketRef
 from tests.support.apps import AppClient
 from tests.support.waiting import eventually
 
@@ -16,12 +16,12 @@ GROUP = "tickets"
 
 def tickets_db(client: AppClient) -> Any:
     """The tickets module's own database, `{prefix}_tickets`."""
-    settings = client.app.state.settings
+    settings = client.app.state.runtime.settings
     return client.app.state.runtime.client[settings.database_name("tickets")]
 
 
 def _deliveries(client: AppClient) -> Any:
-    settings = client.app.state.settings
+    settings = client.app.state.runtime.settings
     return client.app.state.runtime.client[settings.database_name("bus")]["deliveries"]
 
 
@@ -79,7 +79,7 @@ def order_created(ticket_id: str, order_id: str) -> Envelope:
         status="created",
         user_id=str(ObjectId()),
         expires_at=datetime.now(UTC) + timedelta(minutes=15),
-        ticket=TicketRef(id=ticket_id, price=2000),
+        ticket=PricedTicket(id=ticket_id, price=2000),
     )
     return Envelope.wrap(event, producer="orders")
 

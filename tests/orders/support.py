@@ -20,7 +20,7 @@ async def accounts(client: AppClient, count: int) -> list[Account]:
 
 def orders_db(client: AppClient) -> Any:
     """The orders module's own database, `{prefix}_orders`."""
-    settings = client.app.state.settings
+    settings = client.app.state.runtime.settings
     return client.app.state.runtime.client[settings.database_name("orders")]
 
 

@@ -7,9 +7,7 @@ from typing import Any
 
 from bson import ObjectId
 
-from bus import Envelope, OrderCancelled, OrderCreated, TicketRef
-from modules.payments.gateway import gateway
-from modules.payments.providers import LocalProvider
+from bus import Envelope, OrderCancelled, OrderCreated, PricedTicket, TicketRef
 from tests.support.apps import AppClient
 from tests.support.waiting import eventually
 
@@ -21,7 +19,7 @@ def order_created(buyer_id: str, price: int = 2500, order_id: str | None = None)
         status="created",
         user_id=buyer_id,
         expires_at=datetime.now(UTC) + timedelta(minutes=15),
-        ticket=TicketRef(id=str(ObjectId()), price=price),
+        ticket=PricedTicket(id=str(ObjectId()), price=price),
     )
 
 
@@ -36,7 +34,7 @@ async def announce(client: AppClient, *events: Any) -> None:
 
 def payments_db(client: AppClient) -> Any:
     runtime = client.app.state.runtime
-    return runtime.contexts["payments"].database
+    return runtime.transactions("payments").database
 
 
 async def replica(client: AppClient, order_id: str) -> dict[str, Any] | None:
@@ -53,12 +51,6 @@ async def known_order(client: AppClient, buyer_id: str, price: int = 2500) -> st
 
 async def payment_of(client: AppClient, order_id: str) -> dict[str, Any] | None:
     return await payments_db(client)["payments"].find_one({"order_id": order_id})
-
-
-def local_provider() -> LocalProvider:
-    provider = gateway.provider
-    assert isinstance(provider, LocalProvider)
-    return provider
 
 
 def pay(client: AppClient, headers: dict[str, str], order_id: str, token: str = "tok_visa") -> Any:

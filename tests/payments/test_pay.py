@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
+from modules.payments.providers import LocalProvider
 from tests.payments.support import (
     announce,
     known_order,
-    local_provider,
     order_cancelled,
     pay,
     payment_of,
@@ -22,7 +22,9 @@ from tests.support.waiting import eventually
 
 
 class TestPay:
-    async def test_the_buyer_pays_and_payment_created_is_published(self, client: AppClient) -> None:
+    async def test_the_buyer_pays_and_payment_created_is_published(
+        self, client: AppClient, provider: LocalProvider
+    ) -> None:
         buyer = await sign_up(client)
         order_id = await known_order(client, buyer.id, price=4250)
 
@@ -32,7 +34,7 @@ class TestPay:
         payment = await payment_of(client, order_id)
         assert payment is not None and str(payment["_id"]) == response.json()["id"]
         assert payment["status"] == "succeeded"
-        charge = local_provider().charges[order_id]
+        charge = provider.charges[order_id]
         assert (charge.id, charge.amount) == (payment["charge_id"], 4250)
         entry = await payments_db(client)["outbox"].find_one(
             {"envelope.subject": "payment.created"}
@@ -80,7 +82,9 @@ class TestPay:
         assert response.status_code == 403
         assert await payment_of(client, order_id) is None
 
-    async def test_a_cancelled_order_gets_400(self, client: AppClient) -> None:
+    async def test_a_cancelled_order_gets_400(
+        self, client: AppClient, provider: LocalProvider
+    ) -> None:
         buyer = await sign_up(client)
         order_id = await known_order(client, buyer.id)
         await announce(client, order_cancelled(order_id))
@@ -92,7 +96,7 @@ class TestPay:
 
         assert response.status_code == 400
         assert error_messages(response) == ["Cannot pay for a cancelled order"]
-        assert order_id not in local_provider().charges
+        assert order_id not in provider.charges
 
     async def test_a_paid_order_gets_400(self, client: AppClient) -> None:
         buyer = await sign_up(client)
@@ -130,7 +134,9 @@ class TestPay:
 
 
 class TestDoubleSubmit:
-    async def test_two_concurrent_payments_charge_once(self, client: AppClient) -> None:
+    async def test_two_concurrent_payments_charge_once(
+        self, client: AppClient, provider: LocalProvider
+    ) -> None:
         buyer = await sign_up(client)
         order_id = await known_order(client, buyer.id)
 
@@ -140,7 +146,7 @@ class TestDoubleSubmit:
 
         assert sorted(r.status_code for r in responses) == [201, 400]
         assert await payments_db(client)["payments"].count_documents({"order_id": order_id}) == 1
-        charges = [c for key, c in local_provider().charges.items() if key == order_id]
+        charges = [c for key, c in provider.charges.items() if key == order_id]
         assert len(charges) == 1
 
     async def test_the_same_order_spelt_in_capitals_is_not_paid_twice(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import stripe
+from stripe._base_address import BaseAddresses
 
 from modules.kernel import AppError, BadRequest, Conflict
 from modules.payments.providers.port import CardDeclined, Charge, Refund
@@ -16,7 +17,7 @@ KEY_IN_USE = "idempotency_key_in_use"
 
 class StripeProvider:
     def __init__(self, secret_key: str, api_base: str | None = None):
-        addresses: stripe.BaseAddresses = {"api": api_base} if api_base else {}
+        addresses: BaseAddresses = {"api": api_base} if api_base else {}
         self._client = stripe.StripeClient(
             secret_key, base_addresses=addresses, max_network_retries=NETWORK_RETRIES
         )
