@@ -20,9 +20,7 @@ def test_a_hand_passed_session_in_a_module_is_caught(tree: Path) -> None:
         "async def sneak(order, unit):\n    await order.save(session=unit.session)",
     )
 
-    assert hand_passed_sessions(tree) == [
-        "modules/orders/planted.py:4 `order.save(session=...)`"
-    ]
+    assert hand_passed_sessions(tree) == ["modules/orders/planted.py:4 `order.save(session=...)`"]
 
 
 def test_the_kernel_itself_may_pass_its_session(tree: Path) -> None:
