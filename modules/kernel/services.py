@@ -18,9 +18,16 @@ class Periodic:
     """
 
     def __init__(
-        self, name: str, period: float, work: Callable[[], Awaitable[object]], deadline: float = 5
+        self,
+        name: str,
+        period: float,
+        work: Callable[[], Awaitable[object]],
+        *,
+        immediately: bool = False,
+        deadline: float = 5,
     ):
         self._name = name
+        self._immediately = immediately
         self._period = period
         self._work = work
         self._deadline = deadline
@@ -42,12 +49,14 @@ class Periodic:
         self._task = None
 
     async def _run(self) -> None:
+        wait = 0.0 if self._immediately else self._period
         while not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self._period)
+                await asyncio.wait_for(self._stopping.wait(), wait)
             if self._stopping.is_set():
                 return
             try:
                 await self._work()
             except Exception:
                 log.exception("%s failed; will retry", self._name)
+            wait = self._period

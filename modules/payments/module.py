@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from datetime import timedelta
+from functools import partial
 
-from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provide
+from pydantic import Field, SecretStr
+
+from modules.kernel import Module, ModuleContext, ModuleSettings, Periodic, Wiring, provide
 from modules.payments.api import PaymentsApi
 from modules.payments.documents import OrderReplica, Payment
 from modules.payments.listeners import listeners
 from modules.payments.providers import LocalProvider, PaymentProvider, StripeProvider
+from modules.payments.settlement import reconcile
 
 
 class PaymentsSettings(ModuleSettings):
     stripe_secret_key: SecretStr | None = None  # unset: the local test-token provider
     stripe_api_base: str | None = None
+    # A payment still pending this long (a crash, a provider that never answered) is settled
+    # against the provider; longer than Stripe's search lag and any charge request's timeout.
+    payment_settle_after: float = Field(default=120.0, gt=0)
+    payment_reconcile_every: float = Field(default=30.0, gt=0)
 
 
 def payment_provider(settings: PaymentsSettings) -> PaymentProvider:
@@ -27,8 +35,22 @@ def bootstrap(
     context: ModuleContext[PaymentsSettings], *, provider: PaymentProvider | None = None
 ) -> Wiring:
     """`provider` lets a test swap the adapter; by default the settings choose it."""
-    chosen = provider or payment_provider(context.settings)
-    return Wiring(dependencies={"provider": provide(chosen)}, listeners=listeners(chosen))
+    settings = context.settings
+    chosen = provider or payment_provider(settings)
+    settle = partial(
+        reconcile,
+        context.transactions,
+        chosen,
+        timedelta(seconds=settings.payment_settle_after),
+    )
+    reconciler = Periodic(
+        "payments-reconciler", settings.payment_reconcile_every, settle, immediately=True
+    )
+    return Wiring(
+        dependencies={"provider": provide(chosen)},
+        listeners=listeners(chosen),
+        services=[reconciler],
+    )
 
 
 module = Module(

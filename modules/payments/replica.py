@@ -16,6 +16,7 @@ async def record_order(unit: UnitOfWork, event: OrderCreated) -> None:
         status=event.status,
         user_id=event.user_id,
         price=event.ticket.price,
+        expires_at=event.expires_at,
     )
     await record_once(unit, replica)
 

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 from pymongo.errors import DuplicateKeyError
 
-from bus import PaymentCreated
+from bus.failpoints import crash_if_armed
 from modules.kernel import (
     BadRequest,
+    Conflict,
     CurrentUser,
     NotFound,
     Transactions,
     UnitOfWork,
     object_id_or_404,
 )
-from modules.payments.documents import OrderReplica, Payment, PaymentStatus
-from modules.payments.domain import ensure_payable, payment_request
-from modules.payments.providers import PaymentProvider
+from modules.payments.documents import LIVE_STATUSES, OrderReplica, Payment, PaymentStatus
+from modules.payments.domain import PayableOrder, ensure_payable, payment_request
+from modules.payments.providers import CardDeclined, PaymentProvider
+from modules.payments.settlement import ALREADY_PAID, record_charge, record_failure
 
-ALREADY_PAID = "Order already paid"
 ORDER_NOT_FOUND = "Order not found"
+IN_PROGRESS = "A payment for this order is in progress; please retry"
 
 
 async def create_payment(
@@ -28,30 +33,33 @@ async def create_payment(
     order_id: str | None,
     token: str | None,
 ) -> Payment:
-    """Charge outside the transaction (the order id is the idempotency key), then record it.
+    """Record the attempt, charge, then settle it: a charge never exists without its record.
 
-    Two concurrent submits both reach the provider with the same key, so the
-    card is charged once; the unique index lets one record it, the other 400s.
+    The pending attempt holds the order's one live payment (a unique index), so a
+    concurrent second submit is refused before it reaches the provider.
     """
     request = payment_request(order_id, token)
     order = await OrderReplica.get(object_id_or_404(request.order_id, ORDER_NOT_FOUND))
-    if order is None:
+    if order is None or order.id is None:
         raise NotFound(ORDER_NOT_FOUND)
-    canonical_id = str(order.id)  # the unique index and the idempotency key compare text
-    ensure_payable(buyer.id, order.user_id, order.status)
-    if await Payment.find_one(Payment.order_id == canonical_id):
-        raise BadRequest(ALREADY_PAID)
-    charge = await provider.charge(order.price, "usd", request.token, idempotency_key=canonical_id)
-
-    async def record(unit: UnitOfWork) -> Payment:
-        payment = await unit.insert(Payment(order_id=canonical_id, charge_id=charge.id))
-        unit.publish(PaymentCreated(id=str(payment.id), order_id=canonical_id, charge_id=charge.id))
-        return payment
-
+    payable = PayableOrder(order.user_id, order.status, order.expires_at)
+    ensure_payable(buyer.id, payable, datetime.now(UTC))
+    attempt = Payment(
+        order_id=str(order.id),  # canonical: the unique index compares text
+        attempt=uuid.uuid4().hex,
+        amount=order.price,
+        status=PaymentStatus.PENDING,
+    )
+    await _record_attempt(transactions, attempt)
+    assert attempt.id is not None
+    crash_if_armed("payments.before_charge")
     try:
-        return await transactions.run(record)
-    except DuplicateKeyError:
-        raise BadRequest(ALREADY_PAID) from None
+        charge = await provider.charge(attempt.amount, "usd", request.token, attempt.attempt)
+    except (CardDeclined, BadRequest) as refusal:
+        await record_failure(transactions, attempt.id, str(refusal))
+        raise
+    crash_if_armed("payments.after_charge")
+    return await record_charge(transactions, provider, attempt.id, charge)
 
 
 async def refund_if_paid(unit: UnitOfWork, provider: PaymentProvider, order_id: str) -> None:
@@ -59,8 +67,23 @@ async def refund_if_paid(unit: UnitOfWork, provider: PaymentProvider, order_id: 
     payment = await unit.find_one(
         Payment, Payment.order_id == order_id, Payment.status == PaymentStatus.SUCCEEDED
     )
-    if payment is None:
+    if payment is None or payment.charge_id is None:
         return
     refund = await provider.refund(payment.charge_id, idempotency_key=f"refund-{order_id}")
     payment.status, payment.refund_id = PaymentStatus.REFUNDED, refund.id
     await unit.save_if_unchanged(payment)
+
+
+async def _record_attempt(transactions: Transactions, attempt: Payment) -> None:
+    async def work(unit: UnitOfWork) -> None:
+        await unit.insert(attempt)
+
+    try:
+        await transactions.run(work)
+    except DuplicateKeyError:
+        live = await Payment.find_one(
+            Payment.order_id == attempt.order_id, {"status": {"$in": list(LIVE_STATUSES)}}
+        )
+        if live is not None and live.status is PaymentStatus.SUCCEEDED:
+            raise BadRequest(ALREADY_PAID) from None
+        raise Conflict(IN_PROGRESS) from None  # pending, or settled just now: try again

@@ -35,3 +35,6 @@ class PaymentProvider(Protocol):
         """Charge `amount_cents`; the same idempotency key never charges twice."""
 
     async def refund(self, charge_id: str, idempotency_key: str) -> Refund: ...
+
+    async def find_charge(self, idempotency_key: str) -> Charge | None:
+        """The charge made with this key, if the provider has one (to settle a crashed attempt)."""
