@@ -13,6 +13,8 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.pydantic import PydanticPlugin
+from litestar.types import Message, Scope
+from redis.asyncio import Redis
 
 from app.errors import EXCEPTION_HANDLERS
 from app.runtime import RunningModule, Runtime
@@ -21,9 +23,11 @@ from bus import set_correlation_id
 from bus.envelope import new_id
 from bus.inprocess import Chaos
 from modules.kernel import (
+    RENEWED_SESSION,
     Module,
     ModuleSettings,
     SessionCodec,
+    Sessions,
     provide,
     provide_current_user,
     provide_signed_in_user,
@@ -51,9 +55,11 @@ def create_app(
         redis_url=redis_url,
         chaos=chaos,
     )
-    sessions = SessionCodec(
+    codec = SessionCodec(
         jwt_key, timedelta(seconds=settings.session_ttl), secure_cookie=settings.cookie_secure
     )
+    session_store = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+    sessions = Sessions(codec, session_store, settings.db_prefix)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -62,6 +68,7 @@ def create_app(
             yield
         finally:
             await runtime.stop()
+            await session_store.aclose()
 
     return Litestar(
         route_handlers=[_module_router(running) for running in runtime.modules.values()],
@@ -73,6 +80,7 @@ def create_app(
         state=State({"runtime": runtime}),  # for operators and tests; controllers never read it
         lifespan=[lifespan],
         before_request=_before_request,
+        before_send=[_renew_session],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(title="Ticketing", version="0.1.0", path="/api/schema"),
@@ -99,6 +107,13 @@ async def _before_request(request: Request[Any, Any, Any]) -> None:
     # set there would never reach the handler.
     set_correlation_id(request.headers.get("x-correlation-id") or new_id())
     _require_json_body(request)
+
+
+async def _renew_session(message: Message, scope: Scope) -> None:
+    """A session past half its life slides forward: the new cookie rides on this answer."""
+    cookie = scope.get("state", {}).get(RENEWED_SESSION)
+    if cookie is not None and message["type"] == "http.response.start":
+        message["headers"] = [*message.get("headers", []), cookie.to_encoded_header()]
 
 
 def _require_json_body(request: Request[Any, Any, Any]) -> None:

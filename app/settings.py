@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".ticketing")
     db_prefix: str = Field(default="ticketing", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")
     jwt_key: SecretStr | None = None
-    session_ttl: int = Field(default=7 * 24 * 3600, gt=0)
+    session_ttl: int = Field(default=24 * 3600, gt=0)  # sliding: renewed past half its life
     cookie_secure: bool = False
     instance: str | None = None
     bus_max_attempts: int = Field(default=10, ge=1)

@@ -13,7 +13,7 @@ from modules.auth.documents import User
 from modules.auth.passwords import Passwords
 from modules.auth.schemas import CredentialsBody, CurrentUserOut, UserOut
 from modules.auth.use_cases import sign_in, sign_up
-from modules.kernel import CurrentUser, SessionCodec, Transactions
+from modules.kernel import CurrentUser, SessionCodec, Sessions, Transactions
 
 
 class UsersApi(Controller):
@@ -26,10 +26,10 @@ class UsersApi(Controller):
         data: JSONBody[CredentialsBody],
         transactions: NamedDependency[Transactions],
         passwords: NamedDependency[Passwords],
-        sessions: NamedDependency[SessionCodec],
+        sessions: NamedDependency[Sessions],
     ) -> Response[UserOut]:
         user = await sign_up(transactions, passwords, data.email, data.password)
-        return _signed_in(sessions, user, HTTP_201_CREATED)
+        return await _signed_in(sessions, user, HTTP_201_CREATED)
 
     @post("/signin", status_code=HTTP_200_OK)
     async def signin(
@@ -37,13 +37,26 @@ class UsersApi(Controller):
         data: JSONBody[CredentialsBody],
         transactions: NamedDependency[Transactions],
         passwords: NamedDependency[Passwords],
-        sessions: NamedDependency[SessionCodec],
+        sessions: NamedDependency[Sessions],
     ) -> Response[UserOut]:
         user = await sign_in(transactions, passwords, data.email, data.password)
-        return _signed_in(sessions, user, HTTP_200_OK)
+        return await _signed_in(sessions, user, HTTP_200_OK)
 
     @post("/signout", status_code=HTTP_200_OK)
-    async def signout(self) -> Response[dict[str, Any]]:
+    async def signout(
+        self, current_user: NamedDependency[CurrentUser | None], sessions: NamedDependency[Sessions]
+    ) -> Response[dict[str, Any]]:
+        """Ends this session for real: the token is refused afterwards, wherever it was copied."""
+        if current_user is not None:
+            await sessions.close(current_user)
+        return Response({}, cookies=[SessionCodec.cleared_cookie()])
+
+    @post("/signout/everywhere", status_code=HTTP_200_OK)
+    async def signout_everywhere(
+        self, user: NamedDependency[CurrentUser], sessions: NamedDependency[Sessions]
+    ) -> Response[dict[str, Any]]:
+        """Ends every session of this user, on every device."""
+        await sessions.close_all(user.id)
         return Response({}, cookies=[SessionCodec.cleared_cookie()])
 
     @get("/currentuser")
@@ -51,9 +64,8 @@ class UsersApi(Controller):
         return CurrentUserOut.of(current_user)
 
 
-def _signed_in(sessions: SessionCodec, user: User, status: int) -> Response[UserOut]:
+async def _signed_in(sessions: Sessions, user: User, status: int) -> Response[UserOut]:
+    cookie = await sessions.open(str(user.id), user.email)
     return Response(
-        UserOut(id=str(user.id), email=user.email),
-        status_code=status,
-        cookies=[sessions.cookie(str(user.id), user.email)],
+        UserOut(id=str(user.id), email=user.email), status_code=status, cookies=[cookie]
     )

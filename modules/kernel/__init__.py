@@ -17,11 +17,18 @@ from modules.kernel.money import cents_to_number
 from modules.kernel.replicas import apply_in_order, record_once
 from modules.kernel.services import Periodic
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
+from modules.kernel.sessions import Sessions
 from modules.kernel.unit_of_work import Transactions, UnitOfWork
 from modules.kernel.versioned import Versioned
-from modules.kernel.web import RequestBody, provide_current_user, provide_signed_in_user
+from modules.kernel.web import (
+    RENEWED_SESSION,
+    RequestBody,
+    provide_current_user,
+    provide_signed_in_user,
+)
 
 __all__ = (
+    "RENEWED_SESSION",
     "SESSION_COOKIE",
     "AppError",
     "BadRequest",
@@ -39,6 +46,7 @@ __all__ = (
     "RequestBody",
     "Service",
     "SessionCodec",
+    "Sessions",
     "Transactions",
     "UnitOfWork",
     "ValidationFailed",

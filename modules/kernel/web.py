@@ -10,13 +10,19 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from modules.kernel.errors import NotAuthenticated
-from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
+from modules.kernel.session import SESSION_COOKIE, CurrentUser
+from modules.kernel.sessions import Sessions
+
+RENEWED_SESSION = "renewed_session"  # request state: a cookie the app sets on the response
 
 
 async def provide_current_user(
-    request: Request[Any, Any, Any], sessions: NamedDependency[SessionCodec]
+    request: Request[Any, Any, Any], sessions: NamedDependency[Sessions]
 ) -> CurrentUser | None:
-    return sessions.read(request.cookies.get(SESSION_COOKIE))
+    user = await sessions.user(request.cookies.get(SESSION_COOKIE))
+    if user is not None and sessions.due_for_renewal(user):
+        request.state[RENEWED_SESSION] = await sessions.renew(user)
+    return user
 
 
 async def provide_signed_in_user(
