@@ -18,8 +18,8 @@ from app.errors import EXCEPTION_HANDLERS
 from app.runtime import Runtime
 from app.settings import Settings
 from bus import set_correlation_id
+from bus.chaos import Chaos
 from bus.envelope import new_id
-from bus.inprocess import Chaos
 from modules.kernel import (
     Module,
     SessionCodec,

@@ -12,7 +12,7 @@ from pymongo import AsyncMongoClient
 from app.buses import build_bus
 from app.settings import Settings
 from bus import Bus, Relay, Transactions, inbox_guarded
-from bus.inprocess import Chaos
+from bus.chaos import Chaos
 from modules.kernel import Module, ModuleContext
 
 CLOSE_TIMEOUT = 3.0

@@ -13,10 +13,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bus.envelope import Envelope, set_correlation_id
+from bus.delivery import Ack, Bury, deliver_once
+from bus.envelope import Envelope
 from bus.failpoints import crash_if_armed
-from bus.interface import Handler, NotReadyYet, RetryPolicy
+from bus.interface import Handler, RetryPolicy
 from bus.redis_streams.keys import Keys
+from bus.stopping import Background, drain
 
 log = logging.getLogger(__name__)
 RECONNECT_DELAY = 0.5
@@ -50,7 +52,7 @@ class GroupConsumer:
         self._slots = asyncio.Semaphore(concurrency)
         self._concurrency = concurrency
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._stopping = asyncio.Event()
+        self._loops = Background()
 
     async def ensure_groups(self) -> None:
         """Create the group on every stream from its start: a new group reads retained history."""
@@ -58,9 +60,20 @@ class GroupConsumer:
             with contextlib.suppress(ResponseError):  # BUSYGROUP: it exists already
                 await self._client.xgroup_create(stream, self._group, id="0", mkstream=True)
 
-    async def run(self) -> None:
-        await self.ensure_groups()
-        while not self._stopping.is_set():
+    def start(self) -> None:
+        self._loops.spawn(self._run(), f"bus-{self._group}")
+
+    async def stop(self, grace: float) -> None:
+        """Stop reading; handlers in flight get `grace` seconds, the rest stay pending in Redis.
+
+        An interrupted read or claim leaves its entries pending, not lost: a
+        live consumer claims them after the ack wait.
+        """
+        await self._loops.stop()
+        await drain(self._in_flight, grace)
+
+    async def _run(self) -> None:
+        while self._loops.running:
             try:
                 await self._claim_abandoned()
                 await self._read_new()
@@ -71,19 +84,7 @@ class GroupConsumer:
                 await self.ensure_groups()
             except (RedisConnectionError, RedisTimeoutError, OSError) as error:
                 log.warning("bus: %s lost Redis (%s); reconnecting", self._group, error)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), RECONNECT_DELAY)
-
-    def stop_reading(self) -> None:
-        self._stopping.set()
-
-    async def drain(self, grace: float) -> None:
-        """Let handlers in flight finish for `grace` seconds; the rest stay pending in Redis."""
-        if self._in_flight:
-            _, unfinished = await asyncio.wait(self._in_flight, timeout=grace)
-            for task in unfinished:
-                task.cancel()  # left pending in Redis: a live consumer claims it later
-            await asyncio.gather(*unfinished, return_exceptions=True)
+                await self._loops.pause(RECONNECT_DELAY)
 
     async def _claim_abandoned(self) -> None:
         for stream in self._streams:
@@ -123,33 +124,24 @@ class GroupConsumer:
     async def _deliver(
         self, stream: str, entry_id: str, fields: dict[str, str], redelivered: bool
     ) -> None:
+        """Retry in place while keeping the claim fresh: Redis has no delayed re-delivery."""
         envelope = Envelope.model_validate_json(fields["envelope"])
         handler = self._handlers[self._streams[stream]]
         attempts = await self._times_delivered(stream, entry_id) if redelivered else 1
         while True:
-            set_correlation_id(envelope.correlation_id)
-            try:
-                await handler(envelope)
-            except Exception as error:
-                reason = f"{type(error).__name__}: {error}"
-                if attempts >= self._retry.max_attempts:
-                    await self._bury(stream, entry_id, fields, attempts, reason)
-                    return
-                if not isinstance(error, NotReadyYet):
-                    log.warning(
-                        "bus: %s failed on %s (attempt %d): %s",
-                        self._group,
-                        envelope.subject,
-                        attempts,
-                        reason,
-                    )
-                await asyncio.sleep(self._retry.delay(attempts))
-                await self._keep_claim(stream, entry_id)
-                attempts += 1
-            else:
+            decision = await deliver_once(
+                handler, envelope, group=self._group, attempts=attempts, policy=self._retry
+            )
+            if isinstance(decision, Ack):
                 crash_if_armed("consumer.before_ack")
                 await self._client.xack(stream, self._group, entry_id)
                 return
+            if isinstance(decision, Bury):
+                await self._bury(stream, entry_id, fields, attempts, decision.reason)
+                return
+            await asyncio.sleep(decision.delay)
+            await self._keep_claim(stream, entry_id)
+            attempts += 1
 
     async def _times_delivered(self, stream: str, entry_id: str) -> int:
         pending = await self._client.xpending_range(stream, self._group, entry_id, entry_id, 1)
@@ -163,9 +155,6 @@ class GroupConsumer:
         self, stream: str, entry_id: str, fields: dict[str, str], attempts: int, reason: str
     ) -> None:
         """Dead-letter and acknowledge in one MULTI: never both, never neither."""
-        log.error(
-            "bus: %s gave up on %s after %d attempts: %s", self._group, entry_id, attempts, reason
-        )
         dead: dict[Any, Any] = {
             "envelope": fields["envelope"],
             "stream": stream,

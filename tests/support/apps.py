@@ -15,7 +15,7 @@ from pymongo import AsyncMongoClient
 from app.factory import create_app
 from app.registry import select_modules
 from app.settings import Settings
-from bus.inprocess import Chaos
+from bus.chaos import Chaos
 from tests.support.servers import ServerUrls
 
 CHAOS = Chaos()
