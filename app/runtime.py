@@ -11,8 +11,9 @@ from pymongo import AsyncMongoClient
 
 from app.buses import build_bus
 from app.settings import Settings
-from bus import Bus, Relay, Transactions, inbox_guarded
+from bus import Bus, Transactions, inbox_guarded
 from bus.chaos import Chaos
+from bus.relay import Relay
 from modules.kernel import Module, ModuleContext
 
 CLOSE_TIMEOUT = 3.0
@@ -88,7 +89,7 @@ class Runtime:
         database = client[self.settings.database_name(module.name)]
         await init_beanie(database=database, document_models=list(module.documents))
         relay = Relay(database, bus)
-        transactions = Transactions(client, database, module.name, on_commit=relay.wake)
+        transactions = Transactions(client, database, module.name, on_commit=relay.committed)
         self.relays[module.name] = relay
         self.contexts[module.name] = ModuleContext(
             module.name, database, transactions, self.settings, self._redis_url

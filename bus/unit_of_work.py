@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -12,10 +12,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bus.envelope import Envelope
 from bus.events import Event
+from bus.outbox import OUTBOX, outbox_entry
 
 T = TypeVar("T")
 
-OUTBOX = "outbox"
 INBOX = "inbox"
 
 
@@ -45,19 +45,9 @@ class UnitOfWork:
     async def _flush(self) -> list[Envelope]:
         if self._pending:
             await self._database[OUTBOX].insert_many(
-                [_outbox_entry(envelope) for envelope in self._pending], session=self.session
+                [outbox_entry(envelope) for envelope in self._pending], session=self.session
             )
         return self._pending
-
-
-def _outbox_entry(envelope: Envelope) -> dict[str, Any]:
-    return {
-        "_id": envelope.event_id,
-        "envelope": envelope.to_document(),
-        "created_at": envelope.occurred_at,
-        "published_at": None,
-        "lease_until": None,
-    }
 
 
 class Transactions:
@@ -68,7 +58,7 @@ class Transactions:
         client: AsyncMongoClient,
         database: AsyncDatabase,
         producer: str,
-        on_commit: Callable[[], None] = lambda: None,
+        on_commit: Callable[[Sequence[Envelope]], None] = lambda envelopes: None,
     ):
         self.database = database
         self.producer = producer
@@ -86,5 +76,5 @@ class Transactions:
         async with self._client.start_session() as session:
             result, published = await session.with_transaction(attempt)
         if published:
-            self._on_commit()
+            self._on_commit(published)
         return result

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bus import Bus, Relay, TicketCreated, Transactions, UnitOfWork, inbox_guarded
+from bus import Bus, TicketCreated, Transactions, UnitOfWork, inbox_guarded
+from bus.relay import Relay
+
+GRACE = 0.2  # a crash's leftovers are recovered this long after their commit
 
 
 @dataclass
@@ -29,8 +32,8 @@ class Producer:
 
 
 def producer(database: AsyncDatabase, bus: Bus) -> Producer:
-    relay = Relay(database, bus, poll_interval=0.05)
-    transactions = Transactions(database.client, database, "tickets", on_commit=relay.wake)
+    relay = Relay(database, bus, grace=GRACE, recovery_interval=0.05)
+    transactions = Transactions(database.client, database, "tickets", on_commit=relay.committed)
     return Producer(transactions, relay)
 
 
