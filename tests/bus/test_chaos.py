@@ -6,7 +6,7 @@ from collections import Counter
 
 from bus import Envelope
 from bus.chaos import Chaos, ChaosBus
-from tests.bus.conftest import BusFactory
+from tests.bus.conftest import BusFactory, consuming
 from tests.bus.recording import ticket_created
 from tests.support.waiting import eventually
 
@@ -21,8 +21,7 @@ class TestChaosSwitch:
         async def record(envelope: Envelope) -> None:
             arrivals.append(envelope.event_id)
 
-        bus.subscribe("orders", "ticket.created", record)
-        await bus.start()
+        await consuming(bus, record)
         published = [ticket_created(n) for n in range(30)]
 
         for envelope in published:

@@ -15,7 +15,7 @@ from app.embedded.servers import start_mongo
 from bus.inprocess import InProcessBus
 from bus.relay import Relay
 from bus.stopping import CANCEL_DEADLINE, LOOP_GRACE
-from tests.bus.conftest import BusFactory
+from tests.bus.conftest import BusFactory, consuming
 from tests.bus.recording import Recorder, Stubborn, ticket_created
 
 SUBJECT = "ticket.created"
@@ -65,8 +65,7 @@ async def test_a_handler_ignoring_cancellation_does_not_hold_up_stop(
     make_bus: BusFactory,
 ) -> None:
     bus, stubborn = make_bus(), Stubborn()
-    bus.subscribe("orders", SUBJECT, stubborn)
-    await bus.start()
+    await consuming(bus, stubborn)
     await bus.publish(ticket_created())
     await asyncio.wait_for(stubborn.started.wait(), 5)
 
