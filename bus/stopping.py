@@ -69,7 +69,11 @@ class Background:
                 waiter.cancel()
             self._woken.clear()
 
-    async def stop(self, grace: float = LOOP_GRACE) -> None:
+    def request_stop(self) -> None:
+        """Raise the flag (and end pauses) without waiting for the loops to notice."""
         self._stopping.set()
+
+    async def stop(self, grace: float = LOOP_GRACE) -> None:
+        self.request_stop()
         await drain(self._tasks, grace)
         self._tasks.clear()

@@ -45,7 +45,7 @@ class GroupWorker:
         self._ack_wait = ack_wait
         self._concurrency = concurrency
         self._scan_interval = scan_interval
-        self._queue: asyncio.Queue[tuple[Delivery, bool]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[Delivery, bool] | None] = asyncio.Queue()
         self._queued: set[ObjectId] = set()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._loops = Background()
@@ -67,13 +67,16 @@ class GroupWorker:
 
     async def stop(self, grace: float) -> None:
         """Stop consuming; handlers get `grace`; claimed deliveries never started are released."""
+        self._loops.request_stop()
+        for _ in range(self._concurrency):
+            self._queue.put_nowait(None)  # idle consumers wake up and see the flag
         await self._loops.stop()
         await drain(self._in_flight, grace)
         unstarted = []
         while not self._queue.empty():
-            delivery, claimed = self._queue.get_nowait()
-            if claimed:
-                unstarted.append(delivery)
+            queued = self._queue.get_nowait()
+            if queued is not None and queued[1]:
+                unstarted.append(queued[0])
         try:
             await asyncio.wait_for(self._store.release(unstarted), CANCEL_DEADLINE)
         except Exception:  # their leases run out instead: delivered after the ack wait
@@ -90,7 +93,12 @@ class GroupWorker:
 
     async def _consume(self) -> None:
         while self._loops.running:
-            delivery, claimed = await self._queue.get()
+            queued = await self._queue.get()
+            if queued is None or not self._loops.running:
+                if queued is not None:
+                    self._queue.put_nowait(queued)  # for stop to release
+                return
+            delivery, claimed = queued
             self._queued.discard(delivery["_id"])
             expired = claimed and delivery["due_at"] <= stored_now()  # ran out while queued
             if expired or not claimed:
