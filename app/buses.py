@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from pymongo import AsyncMongoClient
 
@@ -14,14 +15,19 @@ from bus.redis_streams import RedisStreamsBus
 
 
 def build_bus(
-    settings: Settings, mongo: AsyncMongoClient, redis_url: str, chaos: Chaos | None = None
+    settings: Settings,
+    mongo: AsyncMongoClient[dict[str, Any]],
+    redis_url: str,
+    chaos: Chaos | None = None,
 ) -> Bus:
     """The configured bus; with `chaos`, wrapped so handlers see duplicates and reordering."""
     bus = _implementation(settings, mongo, redis_url)
     return ChaosBus(bus, chaos) if chaos else bus
 
 
-def _implementation(settings: Settings, mongo: AsyncMongoClient, redis_url: str) -> Bus:
+def _implementation(
+    settings: Settings, mongo: AsyncMongoClient[dict[str, Any]], redis_url: str
+) -> Bus:
     retry = RetryPolicy(max_attempts=settings.bus_max_attempts)
     if settings.bus == "redis":
         return RedisStreamsBus(

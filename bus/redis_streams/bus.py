@@ -8,6 +8,7 @@ import socket
 import time
 from collections import defaultdict
 from datetime import datetime
+from typing import cast
 
 import redis.asyncio as redis
 from redis.exceptions import ResponseError
@@ -18,6 +19,8 @@ from bus.interface import DeadLetter, GroupStatus, Handler, RetryPolicy
 from bus.redis_streams.consumer import GroupConsumer
 from bus.redis_streams.keys import Keys
 from bus.stopping import CANCEL_DEADLINE
+
+Entry = tuple[str, dict[str, str]]  # a stream entry's id and fields (decoded responses)
 
 
 class RedisStreamsBus:
@@ -93,10 +96,10 @@ class RedisStreamsBus:
 
     async def dead_letters(self, group: str | None = None) -> list[DeadLetter]:
         groups = [group] if group else await self._dead_letter_groups()
-        letters = []
+        letters: list[DeadLetter] = []
         for name in groups:
-            for entry_id, fields in await self._client.xrange(self._keys.dead_letters(name)):
-                letters.append(_dead_letter(name, entry_id, fields))
+            entries = cast(list[Entry], await self._client.xrange(self._keys.dead_letters(name)))
+            letters.extend(_dead_letter(name, entry_id, fields) for entry_id, fields in entries)
         return sorted(letters, key=lambda letter: letter.dead_at)
 
     async def replay(self, dead_letter_id: str) -> bool:
@@ -104,7 +107,8 @@ class RedisStreamsBus:
         group, _, entry_id = dead_letter_id.partition("/")
         key = self._keys.dead_letters(group)
         with contextlib.suppress(ResponseError):
-            entries = await self._client.xrange(key, entry_id, entry_id) if entry_id else []
+            found = await self._client.xrange(key, entry_id, entry_id) if entry_id else []
+            entries = cast(list[Entry], found)
             if entries:
                 fields = entries[0][1]
                 async with self._client.pipeline(transaction=True) as multi:

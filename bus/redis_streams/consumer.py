@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -22,6 +22,7 @@ from bus.stopping import Background, drain
 
 log = logging.getLogger(__name__)
 RECONNECT_DELAY = 0.5
+Entries = tuple[str, list[tuple[str, dict[str, str]]]]  # a stream and its (id, fields) entries
 
 
 class GroupConsumer:
@@ -109,7 +110,7 @@ class GroupConsumer:
             count=free,
             block=self._block_ms,
         )
-        for stream, entries in response or []:
+        for stream, entries in cast(list[Entries] | None, response) or []:
             for entry_id, fields in entries:
                 await self._dispatch(stream, entry_id, fields, redelivered=False)
 
@@ -119,7 +120,11 @@ class GroupConsumer:
         await self._slots.acquire()
         task = asyncio.create_task(self._deliver(stream, entry_id, fields, redelivered))
         self._in_flight.add(task)
-        task.add_done_callback(lambda done: (self._in_flight.discard(done), self._slots.release()))
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._slots.release()
 
     async def _deliver(
         self, stream: str, entry_id: str, fields: dict[str, str], redelivered: bool
