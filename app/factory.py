@@ -20,8 +20,8 @@ from app.errors import EXCEPTION_HANDLERS
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
 from bus import set_correlation_id
+from bus.chaos import Chaos
 from bus.envelope import new_id
-from bus.inprocess import Chaos
 from modules.kernel import (
     RENEWED_SESSION,
     Module,

@@ -13,8 +13,9 @@ from pymongo import AsyncMongoClient
 
 from app.buses import build_bus
 from app.settings import Settings
-from bus import Bus, Relay
-from bus.inprocess import Chaos
+from bus import Bus
+from bus.chaos import Chaos
+from bus.relay import Relay
 from modules.kernel import (
     Module,
     ModuleContext,
@@ -117,7 +118,7 @@ class Runtime:
         client = self._client_for(self.settings.mongo_urls.get(module.name, self._mongo_url))
         database = client[self.settings.database_name(module.name)]
         relay = Relay(database, self.bus)
-        transactions = Transactions(client, database, module.name, on_commit=lambda _: relay.wake())
+        transactions = Transactions(client, database, module.name, on_commit=relay.committed)
         context = ModuleContext(
             name=module.name,
             settings=settings,

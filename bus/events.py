@@ -34,22 +34,22 @@ class PricedTicket(TicketRef):
     price: int
 
 
-class TicketCreated(Event):
+class TicketState(Event):
+    """A ticket as tickets announces it after each change; `version` orders the changes."""
+
+    id: str
+    version: int
+    title: str
+    price: int
+    user_id: str
+
+
+class TicketCreated(TicketState):
     subject: ClassVar[str] = "ticket.created"
-    id: str
-    version: int
-    title: str
-    price: int
-    user_id: str
 
 
-class TicketUpdated(Event):
+class TicketUpdated(TicketState):
     subject: ClassVar[str] = "ticket.updated"
-    id: str
-    version: int
-    title: str
-    price: int
-    user_id: str
     order_id: str | None = None
 
 

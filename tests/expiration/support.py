@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from bus import Envelope, Event, OrderCancelled, OrderCreated, PricedTicket, TicketRef
 from modules.expiration.scheduler import QUEUE, ExpiryScheduler
 from modules.expiration.use_cases import sweep_overdue
+from tests.support.announced import announced
 from tests.support.apps import AppClient, build_app, running
 from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
@@ -85,9 +86,9 @@ async def insert_expiry(client: AppClient, order_id: str, expires_at: datetime) 
 
 
 async def completions(client: AppClient, order_id: str) -> list[dict[str, Any]]:
-    """The `expiration.complete` outbox entries for one order, published or not."""
-    query = {"envelope.subject": "expiration.complete", "envelope.payload.order_id": order_id}
-    return await expiration_database(client)["outbox"].find(query).to_list()
+    """The `expiration.complete` events for one order, published or not, as outbox entries."""
+    envelopes = await announced(client, "expiration", "expiration.complete", order_id=order_id)
+    return [{"envelope": envelope} for envelope in envelopes]
 
 
 async def await_published_completion(

@@ -8,6 +8,7 @@ from typing import Any
 from bson import ObjectId
 
 from bus import Envelope, OrderCancelled, OrderCreated, PricedTicket, TicketRef
+from tests.support.announced import announced as announced_by
 from tests.support.apps import AppClient
 from tests.support.waiting import eventually
 
@@ -30,10 +31,10 @@ async def stored(client: AppClient, ticket_id: str) -> dict[str, Any] | None:
 
 
 async def outbox_of(client: AppClient, ticket_id: str) -> list[dict[str, Any]]:
-    """Outbox entries tickets wrote about `ticket_id`, in version order."""
-    query = {"envelope.payload.id": ticket_id}
-    cursor = tickets_db(client)["outbox"].find(query).sort("envelope.payload.version", 1)
-    return await cursor.to_list()
+    """Events tickets announced about `ticket_id`, as outbox entries, in version order."""
+    envelopes = await announced_by(client, "tickets", id=ticket_id)
+    ordered = sorted(envelopes, key=lambda envelope: envelope["payload"]["version"])
+    return [{"envelope": envelope} for envelope in ordered]
 
 
 def announced(entries: list[dict[str, Any]]) -> list[tuple[str, int]]:

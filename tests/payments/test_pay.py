@@ -16,6 +16,7 @@ from tests.payments.support import (
     payments_db,
     replica,
 )
+from tests.support.announced import announced
 from tests.support.api import error_fields, error_messages, sign_up
 from tests.support.apps import AppClient
 from tests.support.waiting import eventually
@@ -36,11 +37,8 @@ class TestPay:
         assert payment["status"] == "succeeded"
         charge = provider.charges[payment["attempt"]]
         assert (charge.id, charge.amount) == (payment["charge_id"], 4250)
-        entry = await payments_db(client)["outbox"].find_one(
-            {"envelope.subject": "payment.created"}
-        )
-        assert entry is not None
-        assert entry["envelope"]["payload"]["order_id"] == order_id
+        [event] = await announced(client, "payments", "payment.created")
+        assert event["payload"]["order_id"] == order_id
 
     async def test_anonymous_gets_401(self, client: AppClient) -> None:
         response = await client.post("/api/payments", json={"orderId": "x", "token": "tok_visa"})

@@ -9,6 +9,7 @@ from modules.payments.documents import Payment, PaymentStatus
 from modules.payments.providers import LocalProvider
 from modules.payments.settlement import reconcile
 from tests.payments.support import known_order, payments_db
+from tests.support.announced import announced
 from tests.support.api import sign_up
 from tests.support.apps import AppClient
 
@@ -50,10 +51,7 @@ class TestReconcile:
 
         payment = await stored(client, attempt)
         assert (payment["status"], payment["charge_id"]) == ("succeeded", charge.id)
-        announced = await payments_db(client)["outbox"].find_one(
-            {"envelope.subject": "payment.created", "envelope.payload.order_id": order_id}
-        )
-        assert announced is not None
+        assert await announced(client, "payments", "payment.created", order_id=order_id)
 
     async def test_an_attempt_the_provider_never_saw_fails(
         self, client: AppClient, provider: LocalProvider

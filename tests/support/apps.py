@@ -17,8 +17,9 @@ from pymongo import AsyncMongoClient
 from app.factory import create_app
 from app.registry import select_modules
 from app.settings import Settings, load_module_settings
-from bus.inprocess import Chaos
+from bus.chaos import Chaos
 from modules.kernel import Module
+from tests.support.announced import EventLog
 from tests.support.servers import ServerUrls
 
 CHAOS = Chaos()
@@ -80,15 +81,19 @@ class AppClient(httpx.AsyncClient):
     app's bus and Mongo client directly (Litestar's AsyncTestClient runs the app elsewhere)."""
 
     app: Litestar
+    events: EventLog
 
 
 @asynccontextmanager
 async def running(app: Litestar) -> AsyncIterator[AppClient]:
-    """Run the app's lifespan (start-up, shutdown) around an HTTP client talking to it."""
+    """Run the app's lifespan (start-up, shutdown) around an HTTP client talking to it, with
+    every event its bus delivers recorded (`client.events`)."""
+    events = EventLog()
+    events.subscribe(app.state.runtime.bus)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         transport = httpx.ASGITransport(app=app)
         async with AppClient(transport=transport, base_url="http://testserver.local") as client:
-            client.app = app
+            client.app, client.events = app, events
             yield client
 
 
