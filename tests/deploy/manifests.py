@@ -82,6 +82,17 @@ def command(workload: Document) -> list[str]:
     return [str(part) for part in container(workload)["command"]]
 
 
+def replicas(documents: list[Document], deployment: str) -> int:
+    """Its autoscaler's floor where it has one (and then no count of its own), else its count."""
+    floors = [
+        a["spec"]["minReplicas"]
+        for a in of_kind(documents, "HorizontalPodAutoscaler").values()
+        if a["spec"]["scaleTargetRef"]["name"] == deployment
+    ]
+    count: int = of_kind(documents, "Deployment")[deployment]["spec"].get("replicas", 1)
+    return floors[0] if floors else count
+
+
 def selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
     return all(labels.get(key) == value for key, value in selector.items())
 

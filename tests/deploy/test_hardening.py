@@ -119,8 +119,16 @@ class TestAvailability:
                 if selects(services[service]["spec"]["selector"], pod_labels(d))
             ]  # fmt: skip
             spec = scaled[target]
-            assert spec["minReplicas"] == deployments[target]["spec"]["replicas"] >= 2
-            assert spec["maxReplicas"] > spec["minReplicas"]
+            assert spec["maxReplicas"] > spec["minReplicas"] >= 2
+
+    def test_apply_never_resets_what_an_autoscaler_scaled(self, overlay: str) -> None:
+        documents = render(overlay)
+        scaled = {
+            a["spec"]["scaleTargetRef"]["name"]
+            for a in of_kind(documents, "HorizontalPodAutoscaler").values()
+        }
+        for name, deployment in of_kind(documents, "Deployment").items():
+            assert ("replicas" in deployment["spec"]) == (name not in scaled), name
 
     def test_replicas_spread_over_nodes_and_zones(self, overlay: str) -> None:
         for name, deployment in ours(render(overlay)).items():
