@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from pymongo import AsyncMongoClient
 
 from app.settings import Settings
 from bus import Bus, RetryPolicy
-from bus.inprocess import Chaos, InProcessBus
+from bus.chaos import Chaos, ChaosBus
+from bus.inprocess import InProcessBus
 from bus.redis_streams import RedisStreamsBus
 
 
 def build_bus(
-    settings: Settings, mongo: AsyncMongoClient, redis_url: str, chaos: Chaos | None = None
+    settings: Settings,
+    mongo: AsyncMongoClient[dict[str, Any]],
+    redis_url: str,
+    chaos: Chaos | None = None,
+) -> Bus:
+    """The configured bus; with `chaos`, wrapped so handlers see duplicates and reordering."""
+    bus = _implementation(settings, mongo, redis_url)
+    return ChaosBus(bus, chaos) if chaos else bus
+
+
+def _implementation(
+    settings: Settings, mongo: AsyncMongoClient[dict[str, Any]], redis_url: str
 ) -> Bus:
     retry = RetryPolicy(max_attempts=settings.bus_max_attempts)
     if settings.bus == "redis":
@@ -28,5 +41,4 @@ def build_bus(
         mongo[settings.database_name("bus")],
         retry=retry,
         ack_wait=timedelta(seconds=settings.bus_ack_wait),
-        chaos=chaos,
     )

@@ -3,7 +3,7 @@
 The drivers' defaults wait 30 s to find a Mongo server and forever on a silent
 socket; a request then answered 500 after half a minute. These clients give up
 within seconds and the web layer answers 503 (app/errors.py). Transactions
-have a deadline of their own (bus/unit_of_work.py): pymongo's
+have a deadline of their own (modules/kernel/unit_of_work.py): pymongo's
 `with_transaction` would otherwise retry a dead server for 120 s.
 """
 

@@ -17,18 +17,20 @@ from modules.kernel import AppError, FieldError
 log = logging.getLogger("ticketing.errors")
 
 
-def error_response(status_code: int, *errors: FieldError) -> Response[dict[str, Any]]:
+def error_response(
+    status_code: int, *errors: FieldError, headers: dict[str, str] | None = None
+) -> Response[dict[str, Any]]:
     body = {
         "errors": [
             {"message": error.message, **({"field": error.field} if error.field else {})}
             for error in errors
         ]
     }
-    return Response(body, status_code=status_code, media_type=MediaType.JSON)
+    return Response(body, status_code=status_code, media_type=MediaType.JSON, headers=headers)
 
 
 def on_app_error(_: Request[Any, Any, Any], error: AppError) -> Response[dict[str, Any]]:
-    return error_response(error.status_code, *error.errors)
+    return error_response(error.status_code, *error.errors, headers=error.headers)
 
 
 def on_validation_error(
@@ -42,7 +44,7 @@ def on_validation_error(
 def on_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
     status = error.status_code
     if status >= 500:
-        log.error("HTTP %s: %s", status, error.detail)
+        log.error("HTTP %s: %s", status, error.detail, exc_info=error)
         return error_response(status, FieldError("Something went wrong"))
     if isinstance(error.__cause__, SerializationException):
         return error_response(status, FieldError("Request body is not valid JSON"))

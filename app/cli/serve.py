@@ -11,7 +11,7 @@ from app.environment import local_environment
 from app.factory import create_app
 from app.health import embedded_readiness
 from app.registry import select_modules
-from app.settings import Settings, load_settings
+from app.settings import Settings, load_module_settings, load_settings
 
 
 def register(commands: Any) -> None:
@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     }
     settings = load_settings(**overrides)
     modules = select_modules(args.modules)
+    module_settings = load_module_settings(modules)
     configure_logging(settings)
     stop_on_sigterm_like_sigint()
     with local_environment(settings) as endpoints:
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
             mongo_url=endpoints.mongo_url,
             redis_url=endpoints.redis_url,
             jwt_key=endpoints.jwt_key,
+            module_settings=module_settings,
             readiness=embedded_readiness(endpoints.servers),
         )
         print(

@@ -26,7 +26,7 @@ from app.health import (
 )
 from app.registry import select_modules
 from app.runtime import Runtime
-from app.settings import Settings, load_settings
+from app.settings import load_module_settings, load_settings
 
 
 def register(commands: Any) -> None:
@@ -35,30 +35,35 @@ def register(commands: Any) -> None:
 
 
 def run(_: argparse.Namespace) -> int:
-    settings = load_settings(run_worker=True)
+    settings = load_settings()
+    modules = select_modules("expiration")
+    module_settings = load_module_settings(modules, run_worker=True)
     configure_logging(settings)
     stop_on_sigterm_like_sigint()
     with local_environment(settings) as endpoints:
         lifecycle = Lifecycle(settings.shutdown_grace, endpoints.servers)
-        app = worker_app(settings, endpoints)
+        runtime = Runtime(
+            settings,
+            modules,
+            module_settings,
+            mongo_url=endpoints.mongo_url,
+            redis_url=endpoints.redis_url,
+            consume=False,
+        )
+        app = worker_app(runtime, endpoints)
         print(f"ticketing: worker running (expiration), health on port {settings.health_port}")
         return lifecycle.serve(
             app, host=settings.host, port=settings.health_port, log_level=settings.log_level
         )
 
 
-def worker_app(settings: Settings, endpoints: Endpoints) -> Litestar:
-    """Expiration's hooks (worker, sweep) and relay, without consuming its events."""
-    runtime = Runtime(
-        settings,
-        select_modules("expiration"),
-        mongo_url=endpoints.mongo_url,
-        redis_url=endpoints.redis_url,
-        consume=False,
-    )
+def worker_app(runtime: Runtime, endpoints: Endpoints) -> Litestar:
+    """Expiration's services (worker, sweep) and relay, without consuming its events."""
     background = BackgroundTasks()
     checks = {
-        "mongo": mongo_answers(lambda: (c.database for c in runtime.contexts.values())),
+        "mongo": mongo_answers(
+            lambda: (running.transactions.database for running in runtime.modules.values())
+        ),
         "redis": redis_answers(endpoints.redis_url),
         "relay": background.running,
         **embedded_readiness(endpoints.servers),

@@ -30,7 +30,7 @@ def assert_error_format(response: Any, status: int) -> list[dict[str, Any]]:
 
 
 async def no_user_exists(client: AppClient) -> bool:
-    users = client.app.state.runtime.contexts["auth"].database["users"]
+    users = client.app.state.runtime.transactions("auth").database["users"]
     return await users.count_documents({}) == 0
 
 
@@ -205,7 +205,7 @@ class TestOperatorInjection:
         await sign_up(client)
         await client.post(SIGN_UP, json={"email": {"$regex": ".*"}, "password": "secret123"})
 
-        response = await client.post(SIGN_UP, json={"email": new_email(), "password": "secret1"})
+        response = await client.post(SIGN_UP, json={"email": new_email(), "password": "secret123"})
 
         assert response.status_code == 201, response.text
 

@@ -15,7 +15,7 @@ import pytest
 
 from app.connections import SERVER_SELECTION_TIMEOUT
 from app.embedded import EmbeddedServers
-from bus.unit_of_work import TRANSACTION_DEADLINE
+from modules.kernel.unit_of_work import TRANSACTION_DEADLINE
 from tests.processes.serving import Launcher, Serving
 from tests.processes.test_serve_lifecycle import embedded_servers
 from tests.support.waiting import wait_for
