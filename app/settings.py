@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.keys import JwtKey
+
 
 class SettingsError(Exception):
     """A setting is invalid; the message names the environment variable."""
@@ -26,7 +28,7 @@ class Settings(BaseSettings):
     bus: Literal["inprocess", "redis"] = "inprocess"
     data_dir: Path = Path(".ticketing")
     db_prefix: str = Field(default="ticketing", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")
-    jwt_key: SecretStr | None = None
+    jwt_key: JwtKey | None = None
     session_ttl: int = Field(default=7 * 24 * 3600, gt=0)
     order_ttl: int = Field(default=900, gt=0, le=7 * 24 * 3600)  # dramatiq delays cap at 7 days
     cookie_secure: bool = False

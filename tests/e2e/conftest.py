@@ -17,6 +17,7 @@ E2E_SETTINGS = {
     "TICKETING_BUS_MAX_ATTEMPTS": "3",
     "TICKETING_EXPIRATION_SWEEP": "1",
     "TICKETING_LOG_LEVEL": "WARNING",
+    "TICKETING_ALLOW_FAILPOINTS": "1",  # some tests arm failpoints in one process
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -15,13 +16,17 @@ pytestmark = pytest.mark.processes
 WRITES = 300
 
 
+def mongo(url: str) -> MongoClient[dict[str, Any]]:
+    return MongoClient(url)
+
+
 class TestEmbeddedMongo:
     def test_every_committed_transaction_survives_a_sigkill_of_the_server(
         self, tmp_path: Path
     ) -> None:
         server, url = start_mongo(tmp_path)
         try:
-            with MongoClient(url) as client:
+            with mongo(url) as client:
                 for number in range(WRITES):
                     with client.start_session() as session, session.start_transaction():
                         client.durability.writes.insert_one({"n": number}, session=session)
@@ -30,7 +35,7 @@ class TestEmbeddedMongo:
 
         server, url = start_mongo(tmp_path)
         try:
-            with MongoClient(url) as client:
+            with mongo(url) as client:
                 assert client.durability.writes.count_documents({}) == WRITES
         finally:
             server.stop()
