@@ -14,7 +14,9 @@ from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.pydantic import PydanticPlugin
 
+from app.api_docs import SwaggerPage
 from app.errors import EXCEPTION_HANDLERS
+from app.http_security import add_security_headers, require_same_origin
 from app.runtime import Runtime
 from app.settings import Settings
 from bus import set_correlation_id
@@ -64,9 +66,13 @@ def create_app(
         ),
         lifespan=[lifespan],
         before_request=_before_request,
+        before_send=[add_security_headers],
+        guards=[require_same_origin],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
-        openapi_config=OpenAPIConfig(title="Ticketing", version="0.1.0", path="/api/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Ticketing", version="0.1.0", path="/api/schema", render_plugins=[SwaggerPage()]
+        ),
         plugins=[PydanticPlugin(prefer_alias=True)],
         debug=False,
     )
