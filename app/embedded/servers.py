@@ -14,7 +14,7 @@ def start_mongo(data_dir: Path) -> tuple[ChildServer, str]:
     """SecantusDB, a MongoDB wire-protocol server; the URL has retryWrites=false (DESIGN §2).
 
     `--sync-on-commit`: a commit is on disk before it is acknowledged, so an answered write
-    survives a crash (DESIGN §2); it costs about a tenth of the transaction throughput.
+    survives a crash (DESIGN §2), for some throughput (figures in docs/architecture.md).
     """
     port = free_port()
     server = ChildServer(
