@@ -22,6 +22,15 @@ class Endpoints:
 
 
 ENDPOINTS_FILE = "endpoints.json"
+DATA_DIR_ENTRIES = (
+    "mongo",
+    "redis",
+    "logs",
+    "jwt.key",
+    "redis.password",
+    ENDPOINTS_FILE,
+    "ticketing.lock",
+)
 
 
 @contextmanager
@@ -38,7 +47,7 @@ def local_environment(settings: Settings) -> Iterator[Endpoints]:
     if uses_data_dir:
         private_dir(settings.data_dir)
         lock.acquire()
-        tighten(settings.data_dir)
+        tighten(settings.data_dir, DATA_DIR_ENTRIES)
     servers = EmbeddedServers(settings.data_dir)
     endpoints_file = settings.data_dir / ENDPOINTS_FILE
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 PRIVATE_UMASK = 0o077  # what the embedded servers create is 0600 / 0700
@@ -16,13 +17,21 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def tighten(root: Path) -> None:
-    """Takes group and other permissions off everything under `root`: a data directory made by
-    an earlier version (or another tool) may hold world-readable database files."""
-    for entry in (root, *root.rglob("*")):
-        mode = entry.lstat().st_mode
-        if not stat.S_ISLNK(mode) and mode & 0o077:
-            entry.chmod(stat.S_IMODE(mode) & ~0o077)
+def tighten(root: Path, names: Iterable[str]) -> None:
+    """Takes group and other permissions off `root` and off the named entries in it, with all
+    they hold: a data directory made by an earlier version may hold world-readable database
+    files. Only entries we own are named: the data directory may be shared with other files."""
+    _tighten_one(root)
+    for entry in (root / name for name in names):
+        if entry.exists() and not entry.is_symlink():
+            for path in (entry, *(entry.rglob("*") if entry.is_dir() else ())):
+                _tighten_one(path)
+
+
+def _tighten_one(entry: Path) -> None:
+    mode = entry.lstat().st_mode
+    if not stat.S_ISLNK(mode) and mode & 0o077:
+        entry.chmod(stat.S_IMODE(mode) & ~0o077)
 
 
 def write_private(path: Path, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +80,8 @@ def start_redis(data_dir: Path) -> tuple[ChildServer, str]:
 def redis_password(data_dir: Path) -> str:
     """Generated once per data directory and kept there (0600), like the session key."""
     path = data_dir / "redis.password"
-    password = path.read_text().strip() if path.exists() else ""
-    if not password:
+    password = path.read_text(errors="replace").strip() if path.exists() else ""
+    if not re.fullmatch(r"[0-9a-f]{64}", password):  # missing, empty or damaged: a new one
         password = secrets.token_hex(32)
         write_private(path, password)
     return password

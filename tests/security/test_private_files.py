@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.embedded.private import private_dir, tighten, write_private
+from app.embedded.servers import redis_password
 
 
 def mode(path: Path) -> int:
@@ -67,15 +68,55 @@ class TestPrivateDirectories:
         assert mode(private_dir(tmp_path / "new" / "data")) == 0o700
         assert mode(private_dir(existing)) == 0o700
 
-    def test_tighten_takes_group_and_other_bits_off_everything_below(self, tmp_path: Path) -> None:
+    def test_tighten_takes_group_and_other_bits_off_the_named_entries_and_all_below(
+        self, tmp_path: Path
+    ) -> None:
         (tmp_path / "mongo").mkdir(mode=0o755)
         (tmp_path / "mongo" / "collection.wt").write_text("emails")
         (tmp_path / "mongo" / "collection.wt").chmod(0o664)
         (tmp_path / "run.sh").write_text("")
         (tmp_path / "run.sh").chmod(0o755)
+        tmp_path.chmod(0o755)
 
-        tighten(tmp_path)
+        tighten(tmp_path, ["mongo", "run.sh", "absent"])
 
+        assert mode(tmp_path) == 0o700
         assert mode(tmp_path / "mongo") == 0o700
         assert mode(tmp_path / "mongo" / "collection.wt") == 0o600
         assert mode(tmp_path / "run.sh") == 0o700
+
+    def test_tighten_leaves_what_it_does_not_own_alone(self, tmp_path: Path) -> None:
+        (tmp_path / "notes").mkdir(mode=0o755)
+        (tmp_path / "notes" / "todo.txt").write_text("shared")
+        (tmp_path / "notes" / "todo.txt").chmod(0o644)
+        elsewhere = tmp_path / "elsewhere.txt"
+        elsewhere.write_text("")
+        elsewhere.chmod(0o644)
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data" / "logs").symlink_to(elsewhere)
+
+        tighten(tmp_path / "data", ["logs"])
+
+        assert mode(tmp_path / "notes") == 0o755
+        assert mode(tmp_path / "notes" / "todo.txt") == 0o644
+        assert mode(elsewhere) == 0o644
+
+
+class TestRedisPassword:
+    def test_it_is_generated_once_and_kept_private(self, tmp_path: Path) -> None:
+        first = redis_password(tmp_path)
+
+        assert redis_password(tmp_path) == first
+        assert len(first) == 64
+        assert mode(tmp_path / "redis.password") == 0o600
+
+    @pytest.mark.parametrize("content", [b"", b"\xff\xfe", b"short", b"has space " * 8])
+    def test_an_empty_or_damaged_file_gets_a_new_password(
+        self, tmp_path: Path, content: bytes
+    ) -> None:
+        (tmp_path / "redis.password").write_bytes(content)
+
+        password = redis_password(tmp_path)
+
+        assert len(password) == 64
+        assert (tmp_path / "redis.password").read_text() == password
