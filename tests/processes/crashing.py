@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -45,7 +46,8 @@ def kill_every_process_group(serving: Serving) -> None:
     groups = {_group_of(pid) for pid in pids} - {None, os.getpgrp()}
     for group in groups:
         assert group is not None
-        os.killpg(group, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may have died meanwhile
+            os.killpg(group, signal.SIGKILL)
     serving.process.wait(10)
     wait_for(lambda: [c for c in serving.children if c.alive], until=_nothing, timeout=30)
 
