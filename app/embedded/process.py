@@ -8,6 +8,7 @@ after our own work, instead of finding them gone under it.
 from __future__ import annotations
 
 import ctypes
+import os
 import shutil
 import signal
 import socket
@@ -17,6 +18,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from app.embedded.private import PRIVATE_UMASK, open_private_log
 
 _PR_SET_PDEATHSIG = 1
 
@@ -64,8 +67,7 @@ class ChildServer:
         return self._process.pid if self._process else None
 
     def start(self, ready: Callable[[], bool], timeout: float = 30.0) -> None:
-        self._log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self._log_path.open("ab") as log:
+        with os.fdopen(open_private_log(self._log_path), "ab") as log:
             self._process = subprocess.Popen(
                 self._argv,
                 stdout=log,
@@ -74,6 +76,7 @@ class ChildServer:
                 preexec_fn=_die_with_parent,
                 process_group=0,
                 env=self._env,
+                umask=PRIVATE_UMASK,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

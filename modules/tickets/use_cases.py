@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from bus import NotReadyYet, TicketCreated, TicketUpdated
@@ -14,7 +13,7 @@ TICKET_NOT_FOUND = "Ticket not found"
 
 
 async def create_ticket(
-    transactions: Transactions, seller: CurrentUser, title: str | None, price: Decimal | None
+    transactions: Transactions, seller: CurrentUser, title: str | None, price: float | str | None
 ) -> Ticket:
     draft = ticket_draft(title, price)
 
@@ -39,7 +38,7 @@ async def update_ticket(
     seller: CurrentUser,
     ticket_id: str,
     title: str | None,
-    price: Decimal | None,
+    price: float | str | None,
 ) -> Ticket:
     draft = ticket_draft(title, price)
 
