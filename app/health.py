@@ -95,8 +95,9 @@ def embedded_readiness(servers: EmbeddedServers | None) -> dict[str, Check]:
 class BackgroundTasks:
     """The long-running tasks a start-up created (relays, consumers, scans), watched for death.
 
-    Those loops name their tasks; unnamed tasks ("Task-12") are short-lived
-    work such as one delivery, whose normal end must not fail readiness.
+    Those loops name their tasks, and end only when asked to stop; a loop that
+    raised or was cancelled is dead. Unnamed tasks, and named ones that simply
+    returned (a delivery's handler), are short-lived work, not loops.
     """
 
     def __init__(self) -> None:
@@ -108,10 +109,14 @@ class BackgroundTasks:
         self._tasks = [task for task in asyncio.all_tasks() - before if _named(task)]
 
     async def running(self) -> bool:
-        dead = [task.get_name() for task in self._tasks if task.done()]
+        dead = [task.get_name() for task in self._tasks if _died(task)]
         if dead:
             log.warning("readiness: background tasks ended: %s", ", ".join(sorted(dead)))
         return not dead
+
+
+def _died(task: asyncio.Task[Any]) -> bool:
+    return task.done() and (task.cancelled() or task.exception() is not None)
 
 
 def _named(task: asyncio.Task[Any]) -> bool:

@@ -8,7 +8,7 @@ import time
 import httpx
 from litestar import Litestar
 
-from app.health import CHECK_TIMEOUT, Check, health_router
+from app.health import CHECK_TIMEOUT, BackgroundTasks, Check, health_router
 from tests.support.apps import AppClient
 
 
@@ -73,6 +73,31 @@ class TestReadinessRoute:
         assert (response.status_code, response.json()) == (200, {"status": "alive"})
 
 
+class TestBackgroundTasks:
+    async def test_a_handler_that_returned_is_work_done_a_loop_that_raised_is_dead(self) -> None:
+        crash = asyncio.Event()
+
+        async def loop() -> None:
+            await crash.wait()
+            raise RuntimeError("the loop crashed")
+
+        started: list[asyncio.Task[None]] = []
+
+        async def start() -> None:
+            started.append(asyncio.create_task(loop(), name="outbox-relay"))
+            started.append(asyncio.create_task(asyncio.sleep(0), name="bus-orders-handler"))
+
+        background = BackgroundTasks()
+        await background.started_by(start)
+        await asyncio.sleep(0.05)
+        assert await background.running()
+
+        crash.set()
+        await asyncio.sleep(0.05)
+
+        assert not await background.running()
+
+
 class TestReadinessOfTheApp:
     async def test_the_whole_app_is_ready_once_started(self, client: AppClient) -> None:
         response = await client.get("/readyz")
@@ -95,7 +120,7 @@ class TestReadinessOfTheApp:
         assert response.json()["checks"]["consumers-and-relays"] == "failed"
 
     async def test_a_dead_consumer_makes_the_app_not_ready(self, client: AppClient) -> None:
-        consumer = next(task for task in asyncio.all_tasks() if task.get_name() == "bus-orders")
+        consumer = next(t for t in asyncio.all_tasks() if t.get_name() == "bus-orders-1")
         consumer.cancel()
         await asyncio.gather(consumer, return_exceptions=True)
 

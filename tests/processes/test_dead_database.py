@@ -16,6 +16,7 @@ import pytest
 from app.connections import SERVER_SELECTION_TIMEOUT
 from app.embedded import EmbeddedServers
 from modules.kernel.unit_of_work import TRANSACTION_DEADLINE
+from tests.e2e.contract import PASSWORD
 from tests.processes.serving import Launcher, Serving
 from tests.processes.test_serve_lifecycle import embedded_servers
 from tests.support.waiting import wait_for
@@ -117,7 +118,7 @@ class TestExternalMongoDies:
         with serving.client() as http:
             signup = http.post(
                 "/api/users/signup",
-                json={"email": f"dead-{uuid.uuid4().hex[:8]}@example.com", "password": "secret"},
+                json={"email": f"dead-{uuid.uuid4().hex[:8]}@example.com", "password": PASSWORD},
             )
         session = signup.cookies["session"]
         assert external.mongo
