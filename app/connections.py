@@ -13,10 +13,15 @@ from typing import Any
 
 import redis.asyncio as redis
 from pymongo import AsyncMongoClient
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 SERVER_SELECTION_TIMEOUT = 3.0
 CONNECT_TIMEOUT = 2.0
 SOCKET_TIMEOUT = 10.0
+REDIS_RETRIES = 3
 
 
 def mongo_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
@@ -33,11 +38,17 @@ def mongo_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
 def redis_client(
     url: str, *, socket_timeout: float = SOCKET_TIMEOUT, decode_responses: bool = True
 ) -> redis.Redis:
-    """A Redis client that fails fast on a dead server; a blocking reader passes a longer
-    `socket_timeout` than its block time."""
+    """A Redis client that fails fast on a dead server and reconnects after a restart.
+
+    `from_url` alone retries nothing: after Redis restarts, the first command on
+    each pooled connection fails. A blocking reader passes a `socket_timeout`
+    longer than its block time.
+    """
     return redis.Redis.from_url(
         url,
         decode_responses=decode_responses,
         socket_connect_timeout=CONNECT_TIMEOUT,
         socket_timeout=socket_timeout,
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), REDIS_RETRIES),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )

@@ -14,9 +14,9 @@ from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.pydantic import PydanticPlugin
 from litestar.types import Message, Scope
-from redis.asyncio import Redis
 
 from app.api_docs import SwaggerPage
+from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
 from app.health import BackgroundTasks, Check, health_router, mongo_answers, redis_answers
 from app.http_security import add_security_headers, require_same_origin
@@ -62,7 +62,7 @@ def create_app(
     codec = SessionCodec(
         jwt_key, timedelta(seconds=settings.session_ttl), secure_cookie=settings.cookie_secure
     )
-    session_store = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+    session_store = redis_client(redis_url, decode_responses=False)
     sessions = Sessions(codec, session_store, settings.db_prefix)
     background = BackgroundTasks()
     checks = {

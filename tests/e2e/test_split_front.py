@@ -18,7 +18,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from app.split.front import Front
-from tests.e2e.contract import Caller, RouteContract, errors_of
+from tests.e2e.contract import NO_ABUSE_LIMITS, Caller, RouteContract, errors_of
 from tests.processes.serving import Child, children_of, free_port
 from tests.support.waiting import wait_for
 
@@ -60,6 +60,7 @@ def helper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Helper]:
         "TICKETING_ORDER_TTL": str(ORDER_TTL),
         "TICKETING_LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        **NO_ABUSE_LIMITS,
     }
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.contract import RouteContract
+from tests.e2e.contract import NO_ABUSE_LIMITS, RouteContract
 from tests.processes.serving import Launcher
 
 pytestmark = pytest.mark.processes
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.processes
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     launcher = Launcher(tmp_path_factory.mktemp("contract"))
     try:
-        yield launcher.start().url
+        yield launcher.start(**NO_ABUSE_LIMITS).url
     finally:
         launcher.kill_all()
 
