@@ -11,13 +11,10 @@ from tests.expiration.support import (
     completions,
     expiration_app,
     expiry,
-    in_seconds,
-    new_order_id,
-    order_created,
     processed,
-    publish,
     scheduler_of,
 )
+from tests.support.events import in_seconds, new_id, order_created, publish
 from tests.support.quiet import until_quiet
 from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
@@ -27,9 +24,9 @@ class TestAnOrderCreatedIsRecorded:
     async def test_the_expiry_is_scheduled_at_the_orders_expiry_time(
         self, servers: ServerUrls, prefix: str
     ) -> None:
-        order_id, expires_at = new_order_id(), in_seconds(60)
+        order_id, expires_at = new_id(), in_seconds(60)
         async with expiration_app(servers, prefix) as client:
-            await publish(client, order_created(order_id, expires_at))
+            await publish(client, order_created(order_id, expires_at=expires_at))
 
             recorded = await await_expiry_state(client, order_id, "scheduled")
 
@@ -41,9 +38,9 @@ class TestTheExpiryFires:
     async def test_expiration_complete_is_published_once_when_the_time_comes(
         self, servers: ServerUrls, prefix: str, queues: DramatiqQueues
     ) -> None:
-        order_id, expires_at = new_order_id(), in_seconds(1)
+        order_id, expires_at = new_id(), in_seconds(1)
         async with expiration_app(servers, prefix) as client:
-            await publish(client, order_created(order_id, expires_at))
+            await publish(client, order_created(order_id, expires_at=expires_at))
 
             entries = await await_published_completion(client, order_id)
             await queues.drained()
@@ -59,12 +56,12 @@ class TestTheExpiryFires:
     async def test_the_same_order_created_delivered_twice_fires_once(
         self, servers: ServerUrls, prefix: str, queues: DramatiqQueues
     ) -> None:
-        order_id, expires_at = new_order_id(), in_seconds(1)
-        event = order_created(order_id, expires_at)
+        order_id, expires_at = new_id(), in_seconds(1)
+        event = order_created(order_id, expires_at=expires_at)
         async with expiration_app(servers, prefix) as client:
-            first = await publish(client, event)
-            await client.app.state.runtime.bus.publish(first)
-            second = await publish(client, event)
+            [first] = await publish(client, event)
+            await publish(client, first)
+            [second] = await publish(client, event)
             await eventually(lambda: processed(client, second))
 
             await await_published_completion(client, order_id)
@@ -76,9 +73,9 @@ class TestTheExpiryFires:
     async def test_a_delayed_message_delivered_twice_fires_once(
         self, servers: ServerUrls, prefix: str, queues: DramatiqQueues
     ) -> None:
-        order_id, expires_at = new_order_id(), in_seconds(1)
+        order_id, expires_at = new_id(), in_seconds(1)
         async with expiration_app(servers, prefix) as client:
-            await publish(client, order_created(order_id, expires_at))
+            await publish(client, order_created(order_id, expires_at=expires_at))
             await await_expiry_state(client, order_id, "scheduled")
             await scheduler_of(client).schedule(order_id, expires_at)
 
@@ -92,9 +89,9 @@ class TestTheExpiryFires:
     async def test_a_message_delivered_again_after_firing_does_nothing(
         self, servers: ServerUrls, prefix: str, queues: DramatiqQueues
     ) -> None:
-        order_id, expires_at = new_order_id(), in_seconds(0.5)
+        order_id, expires_at = new_id(), in_seconds(0.5)
         async with expiration_app(servers, prefix) as client:
-            await publish(client, order_created(order_id, expires_at))
+            await publish(client, order_created(order_id, expires_at=expires_at))
             await await_published_completion(client, order_id)
             await queues.drained()
 

@@ -9,15 +9,11 @@ from tests.expiration.support import (
     completions,
     expiration_app,
     expiry_state,
-    in_seconds,
     insert_expiry,
-    new_order_id,
-    order_cancelled,
-    order_created,
     processed,
-    publish,
     sweep,
 )
+from tests.support.events import in_seconds, new_id, order_cancelled, order_created, publish
 from tests.support.quiet import until_quiet
 from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
@@ -30,7 +26,7 @@ class TestSweepingOnDemand:
     async def test_a_lost_expiry_is_fired_once_and_a_second_sweep_fires_nothing(
         self, servers: ServerUrls, prefix: str
     ) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         async with expiration_app(
             servers, prefix, run_worker=False, expiration_sweep=NO_PERIODIC_SWEEP
         ) as client:
@@ -46,11 +42,13 @@ class TestSweepingOnDemand:
     async def test_an_order_whose_message_nobody_consumes_is_fired_by_the_sweep(
         self, servers: ServerUrls, prefix: str, queues: DramatiqQueues
     ) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         async with expiration_app(
             servers, prefix, run_worker=False, expiration_sweep=NO_PERIODIC_SWEEP
         ) as client:
-            created = await publish(client, order_created(order_id, in_seconds(LONG_OVERDUE)))
+            [created] = await publish(
+                client, order_created(order_id, expires_at=in_seconds(LONG_OVERDUE))
+            )
             await eventually(lambda: processed(client, created))
             assert await queues.backlog() == 1
 
@@ -63,7 +61,7 @@ class TestSweepingOnDemand:
     async def test_an_expiry_within_the_grace_period_is_left_to_its_message(
         self, servers: ServerUrls, prefix: str
     ) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         async with expiration_app(
             servers, prefix, run_worker=False, expiration_sweep=NO_PERIODIC_SWEEP
         ) as client:
@@ -76,7 +74,7 @@ class TestSweepingOnDemand:
     async def test_a_cancelled_expiry_is_never_swept_and_a_fired_one_only_once(
         self, servers: ServerUrls, prefix: str
     ) -> None:
-        cancelled, fired = new_order_id(), new_order_id()
+        cancelled, fired = new_id(), new_id()
         async with expiration_app(
             servers, prefix, run_worker=False, expiration_sweep=NO_PERIODIC_SWEEP
         ) as client:
@@ -95,7 +93,7 @@ class TestThePeriodicSweep:
     async def test_it_fires_a_lost_expiry_once_and_later_rounds_only_new_ones(
         self, servers: ServerUrls, prefix: str
     ) -> None:
-        first, second = new_order_id(), new_order_id()
+        first, second = new_id(), new_id()
         async with expiration_app(
             servers, prefix, run_worker=False, expiration_sweep=0.2
         ) as client:

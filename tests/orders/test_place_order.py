@@ -6,14 +6,14 @@ import pytest
 from bson import ObjectId
 
 from tests.orders.support import (
-    accounts,
+    MODULES,
     active_orders_on,
     announced,
     known_ticket,
     order_of,
     place_order,
 )
-from tests.support.api import create_ticket, error_fields, error_messages
+from tests.support.api import accounts, create_ticket, error_fields, error_messages
 from tests.support.apps import AppClient, build_app, running
 from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
@@ -174,7 +174,7 @@ class TestReservationWindow:
     async def test_an_order_expires_order_ttl_seconds_after_it_is_placed(
         self, servers: ServerUrls, prefix: str
     ) -> None:
-        async with running(build_app(servers, prefix, order_ttl=120)) as client:
+        async with running(build_app(servers, prefix, modules=MODULES, order_ttl=120)) as client:
             seller, buyer = await accounts(client, 2)
             ticket = await known_ticket(client, seller)
 

@@ -7,17 +7,11 @@ import asyncio
 import pytest
 
 from modules.payments.providers import LocalProvider
-from tests.payments.support import (
-    announce,
-    known_order,
-    order_cancelled,
-    pay,
-    payment_of,
-    payments_db,
-    replica,
-)
+from tests.payments.support import known_order, pay, payment_of, replica
 from tests.support.api import error_fields, error_messages, sign_up
 from tests.support.apps import AppClient
+from tests.support.databases import database
+from tests.support.events import order_cancelled, publish
 from tests.support.waiting import eventually
 
 
@@ -36,7 +30,7 @@ class TestPay:
         assert payment["status"] == "succeeded"
         charge = provider.charges[order_id]
         assert (charge.id, charge.amount) == (payment["charge_id"], 4250)
-        entry = await payments_db(client)["outbox"].find_one(
+        entry = await database(client, "payments")["outbox"].find_one(
             {"envelope.subject": "payment.created"}
         )
         assert entry is not None
@@ -87,7 +81,7 @@ class TestPay:
     ) -> None:
         buyer = await sign_up(client)
         order_id = await known_order(client, buyer.id)
-        await announce(client, order_cancelled(order_id))
+        await publish(client, order_cancelled(order_id))
         await eventually(
             lambda: replica(client, order_id), until=lambda r: r["status"] == "cancelled"
         )
@@ -145,7 +139,8 @@ class TestDoubleSubmit:
         )
 
         assert sorted(r.status_code for r in responses) == [201, 400]
-        assert await payments_db(client)["payments"].count_documents({"order_id": order_id}) == 1
+        payments = database(client, "payments")["payments"]
+        assert await payments.count_documents({"order_id": order_id}) == 1
         charges = [c for key, c in provider.charges.items() if key == order_id]
         assert len(charges) == 1
 
@@ -160,4 +155,4 @@ class TestDoubleSubmit:
 
         assert response.status_code == 400
         assert error_messages(response) == ["Order already paid"]
-        assert await payments_db(client)["payments"].count_documents({}) == 1
+        assert await database(client, "payments")["payments"].count_documents({}) == 1

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.support.apps import AppClient
+from tests.support.waiting import eventually
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ async def sign_up(client: AppClient, email: str | None = None) -> Account:
     return Account(id=body["id"], email=body["email"], cookie=cookie)
 
 
+async def accounts(client: AppClient, count: int) -> list[Account]:
+    return [await sign_up(client) for _ in range(count)]
+
+
 async def create_ticket(
     client: AppClient, seller: Account, title: str = "Concert", price: Any = 20
 ) -> dict[str, Any]:
@@ -44,6 +49,28 @@ async def create_ticket(
     )
     assert response.status_code == 201, response.text
     return response.json()
+
+
+async def show_ticket(client: AppClient, ticket_id: str) -> dict[str, Any]:
+    response = await client.get(f"/api/tickets/{ticket_id}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def ticket_holder(client: AppClient, ticket_id: str) -> str | None:
+    """The order the tickets module says holds the ticket (None: on sale)."""
+    return (await show_ticket(client, ticket_id))["orderId"]
+
+
+async def await_ticket_holder(
+    client: AppClient, ticket_id: str, order_id: str | None, timeout: float = 15
+) -> dict[str, Any]:
+    """The ticket as the API shows it, once `order_id` holds it (None: once it is free)."""
+    return await eventually(
+        lambda: show_ticket(client, ticket_id),
+        until=lambda ticket: ticket["orderId"] == order_id,
+        timeout=timeout,
+    )
 
 
 def error_messages(response: Any) -> list[str]:

@@ -18,11 +18,15 @@ from app.factory import create_app
 from app.registry import select_modules
 from app.settings import Settings, load_module_settings
 from bus.inprocess import Chaos
+from modules.auth.passwords import HashCost, Passwords
 from modules.kernel import Module
 from tests.support.servers import ServerUrls
 
 CHAOS = Chaos()
 TEST_JWT_KEY = "test-signing-key-that-is-long-enough-for-hs256"
+# Argon2id at its cheapest: the settings refuse less than OWASP's minimum, which costs a test
+# tens of milliseconds of CPU per sign-up, sign-in and app start.
+FAST_HASHING = HashCost(time_cost=1, memory_kib=8, parallelism=1)
 
 
 def unique_prefix() -> str:
@@ -52,10 +56,14 @@ def build_app(
 ) -> Litestar:
     """The app on this test's databases. `overrides` set deployment or module settings by
     name; `adapters` swap what a module's bootstrap would build, e.g.
-    `adapters={"payments": {"provider": LocalProvider()}}`."""
+    `adapters={"payments": {"provider": LocalProvider()}}`. Auth hashes at FAST_HASHING
+    unless the test chooses its hashing (an auth adapter or a `password_*` setting)."""
+    chosen = adapters or {}
+    own_hashing = "auth" in chosen or any(name.startswith("password_") for name in overrides)
+    if not own_hashing:
+        chosen = {**chosen, "auth": {"passwords": Passwords(FAST_HASHING, workers=2)}}
     selected = [
-        with_adapters(module, **(adapters or {}).get(module.name, {}))
-        for module in select_modules(modules)
+        with_adapters(module, **chosen.get(module.name, {})) for module in select_modules(modules)
     ]
     return create_app(
         test_settings(urls, prefix, **overrides),

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.modules.tickets_support import all_published, announced, stored, tickets_db
 from tests.support.api import create_ticket, error_fields, sign_up
 from tests.support.apps import AppClient
+from tests.support.databases import database
+from tests.tickets.support import all_published, announced, stored
 
 
 class TestCreateTicket:
@@ -90,8 +91,8 @@ class TestCreateTicket:
         response = await client.post("/api/tickets", json={"title": "Opera", "price": 10})
 
         assert response.status_code == 401
-        assert await tickets_db(client)["tickets"].count_documents({}) == 0
-        assert await tickets_db(client)["outbox"].count_documents({}) == 0
+        assert await database(client, "tickets")["tickets"].count_documents({}) == 0
+        assert await database(client, "tickets")["outbox"].count_documents({}) == 0
 
     async def test_every_invalid_field_is_reported_at_once(self, client: AppClient) -> None:
         seller = await sign_up(client)
@@ -133,4 +134,4 @@ class TestCreateTicket:
         assert response.status_code == 400, response.text
         assert field in error_fields(response)
         assert (await client.get("/api/tickets")).json() == []
-        assert await tickets_db(client)["outbox"].count_documents({}) == 0
+        assert await database(client, "tickets")["outbox"].count_documents({}) == 0

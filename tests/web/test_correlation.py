@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
+
 from tests.support.api import sign_up
-from tests.support.apps import AppClient
+from tests.support.apps import AppClient, build_app, running
+from tests.support.databases import database
 from tests.support.quiet import until_quiet
+from tests.support.servers import ServerUrls
+
+
+@pytest.fixture
+async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
+    """The modules a purchase request crosses: orders' events reach tickets, which answers."""
+    async with running(build_app(servers, prefix, modules="auth,tickets,orders")) as app_client:
+        yield app_client
 
 
 def outbox(client: AppClient, module: str) -> Any:
-    return client.app.state.runtime.transactions(module).database["outbox"]
+    return database(client, module)["outbox"]
 
 
 class TestCorrelation:
