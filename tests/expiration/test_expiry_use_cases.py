@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
@@ -17,21 +16,16 @@ from modules.expiration.use_cases import (
 from modules.kernel import Transactions
 from tests.expiration.support import (
     completions,
-    expiration_app,
     expiry_state,
 )
 from tests.support.apps import AppClient
 from tests.support.events import in_seconds, new_id
-from tests.support.servers import ServerUrls
 
 
 @pytest.fixture
-async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
-    """Expiration alone, with no worker and no periodic sweep to act behind the test's back."""
-    async with expiration_app(
-        servers, prefix, run_worker=False, expiration_sweep=3600.0
-    ) as app_client:
-        yield app_client
+def client(idle_client: AppClient) -> AppClient:
+    """The use cases are called by hand here: nothing else may fire or sweep meanwhile."""
+    return idle_client
 
 
 def transactions_of(client: AppClient) -> Transactions:
