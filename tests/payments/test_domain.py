@@ -5,19 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bus import OrderStatus
-from modules.kernel import BadRequest, FieldError, Forbidden, ValidationFailed
+from modules.kernel import BadRequest, FieldError, Forbidden
 from modules.payments.domain import PaymentRequest, ensure_payable, payment_request
+from tests.support.refusals import refused
 
 ORDER_ID_REQUIRED = FieldError("orderId is required", "orderId")
 TOKEN_REQUIRED = FieldError("token is required", "token")
-
-
-def refusal(order_id: str | None, token: str | None) -> tuple[FieldError, ...]:
-    """The errors a payment request is refused with, all at once and as a 400."""
-    with pytest.raises(ValidationFailed) as refused:
-        payment_request(order_id, token)
-    assert refused.value.status_code == 400
-    return refused.value.errors
 
 
 class TestPaymentRequest:
@@ -26,14 +19,14 @@ class TestPaymentRequest:
 
     @pytest.mark.parametrize("order_id", [None, "", "   "])
     def test_a_missing_or_blank_order_id_is_required(self, order_id: str | None) -> None:
-        assert refusal(order_id, "tok_visa") == (ORDER_ID_REQUIRED,)
+        assert refused(lambda: payment_request(order_id, "tok_visa")) == (ORDER_ID_REQUIRED,)
 
     @pytest.mark.parametrize("token", [None, "", "\t"])
     def test_a_missing_or_blank_token_is_required(self, token: str | None) -> None:
-        assert refusal("order-1", token) == (TOKEN_REQUIRED,)
+        assert refused(lambda: payment_request("order-1", token)) == (TOKEN_REQUIRED,)
 
     def test_both_missing_are_reported_at_once_order_id_first(self) -> None:
-        assert refusal(None, None) == (ORDER_ID_REQUIRED, TOKEN_REQUIRED)
+        assert refused(lambda: payment_request(None, None)) == (ORDER_ID_REQUIRED, TOKEN_REQUIRED)
 
 
 class TestEnsurePayable:
