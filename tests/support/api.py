@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
 from tests.support.apps import AppClient
 from tests.support.waiting import eventually
 
@@ -25,7 +27,7 @@ def new_email() -> str:
     return f"user-{uuid.uuid4().hex[:8]}@example.com"
 
 
-async def sign_up(client: AppClient, email: str | None = None) -> Account:
+async def sign_up(client: httpx.AsyncClient, email: str | None = None) -> Account:
     """A fresh signed-up account; the client's own cookie jar is left empty."""
     response = await client.post(
         "/api/users/signup", json={"email": email or new_email(), "password": "secret123"}
@@ -42,7 +44,7 @@ async def accounts(client: AppClient, count: int) -> list[Account]:
 
 
 async def create_ticket(
-    client: AppClient, seller: Account, title: str = "Concert", price: Any = 20
+    client: httpx.AsyncClient, seller: Account, title: str = "Concert", price: Any = 20
 ) -> dict[str, Any]:
     response = await client.post(
         "/api/tickets", json={"title": title, "price": price}, headers=seller.headers
