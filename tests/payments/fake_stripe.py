@@ -18,9 +18,7 @@ from urllib.parse import parse_qs
 
 Answer = tuple[int, dict[str, Any]]
 HOLD_LIMIT = 30.0  # seconds a held charge waits at most, so a failing test cannot hang
-SHUTDOWN_POLL = (
-    0.02  # seconds between checks for shutdown (the server's default, 0.5, is paid per test)
-)
+SHUTDOWN_POLL = 0.02  # seconds; the server's default (0.5) is waited at every test's end
 
 
 @dataclass
