@@ -50,18 +50,21 @@ async def create_ticket(
         "/api/tickets", json={"title": title, "price": price}, headers=seller.headers
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    ticket: dict[str, Any] = response.json()
+    return ticket
 
 
 async def show_ticket(client: AppClient, ticket_id: str) -> dict[str, Any]:
     response = await client.get(f"/api/tickets/{ticket_id}")
     assert response.status_code == 200, response.text
-    return response.json()
+    ticket: dict[str, Any] = response.json()
+    return ticket
 
 
 async def ticket_holder(client: AppClient, ticket_id: str) -> str | None:
     """The order the tickets module says holds the ticket (None: on sale)."""
-    return (await show_ticket(client, ticket_id))["orderId"]
+    holder: str | None = (await show_ticket(client, ticket_id))["orderId"]
+    return holder
 
 
 async def await_ticket_holder(

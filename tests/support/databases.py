@@ -7,15 +7,21 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from app.runtime import Runtime
 from tests.support.apps import AppClient
 
 
 def database(client: AppClient, module: str) -> AsyncDatabase[Any]:
     """The module's own database, `{prefix}_{module}`, on the connection the app gave it."""
-    return client.app.state.runtime.transactions(module).database
+    return runtime_of(client).transactions(module).database
 
 
 def deliveries(client: AppClient) -> AsyncCollection[Any]:
     """The in-process bus's deliveries: one per event and subscribed group, until acknowledged."""
-    runtime = client.app.state.runtime
+    runtime = runtime_of(client)
     return runtime.client[runtime.settings.database_name("bus")]["deliveries"]
+
+
+def runtime_of(client: AppClient) -> Runtime:
+    runtime: Runtime = client.app.state.runtime
+    return runtime
