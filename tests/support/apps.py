@@ -16,6 +16,7 @@ from pymongo import AsyncMongoClient
 
 from app.factory import create_app
 from app.registry import select_modules
+from app.runtime import Runtime
 from app.settings import Settings, load_module_settings
 from bus.inprocess import Chaos
 from modules.auth.passwords import HashCost, Passwords
@@ -88,6 +89,12 @@ class AppClient(httpx.AsyncClient):
     app's bus and Mongo client directly (Litestar's AsyncTestClient runs the app elsewhere)."""
 
     app: Litestar
+
+
+def runtime_of(client: AppClient) -> Runtime:
+    """What the running app composed: its bus, its modules' transactions, its settings."""
+    runtime: Runtime = client.app.state.runtime
+    return runtime
 
 
 @asynccontextmanager

@@ -7,8 +7,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.runtime import Runtime
-from tests.support.apps import AppClient
+from tests.support.apps import AppClient, runtime_of
 
 
 def database(client: AppClient, module: str) -> AsyncDatabase[Any]:
@@ -20,8 +19,3 @@ def deliveries(client: AppClient) -> AsyncCollection[Any]:
     """The in-process bus's deliveries: one per event and subscribed group, until acknowledged."""
     runtime = runtime_of(client)
     return runtime.client[runtime.settings.database_name("bus")]["deliveries"]
-
-
-def runtime_of(client: AppClient) -> Runtime:
-    runtime: Runtime = client.app.state.runtime
-    return runtime

@@ -21,7 +21,7 @@ from bus import (
     TicketRef,
     TicketUpdated,
 )
-from tests.support.apps import AppClient
+from tests.support.apps import AppClient, runtime_of
 
 PRODUCERS = {
     "ticket.created": "tickets",
@@ -93,5 +93,5 @@ async def publish(client: AppClient, *messages: Event | Envelope) -> list[Envelo
     same envelope twice is a redelivery of one event)."""
     envelopes = [m if isinstance(m, Envelope) else envelope(m) for m in messages]
     for one in envelopes:
-        await client.app.state.runtime.bus.publish(one)
+        await runtime_of(client).bus.publish(one)
     return envelopes
