@@ -55,7 +55,8 @@ async def tried(client: AppClient, envelope: Envelope) -> None:
     query = {"group": GROUP, "envelope.event_id": envelope.event_id}
     await eventually(
         lambda: deliveries(client).find(query).to_list(),
-        until=lambda copies: all(copy["attempts"] >= 1 and not copy["leased"] for copy in copies),
+        # An acknowledged copy is deleted; one handed back for later carries its error.
+        until=lambda copies: all(copy.get("last_error") for copy in copies),
     )
 
 
