@@ -17,6 +17,7 @@ from modules.kernel.module import Module, ModuleContext, ModuleSettings, Service
 from modules.kernel.money import cents_to_number
 from modules.kernel.paging import DEFAULT_PAGE, MAX_PAGE, PageRequest, next_page_link
 from modules.kernel.replicas import apply_in_order, record_once
+from modules.kernel.responses import ErrorsOut, errors
 from modules.kernel.services import Periodic
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
 from modules.kernel.sessions import Sessions
@@ -38,6 +39,7 @@ __all__ = (
     "BadRequest",
     "Conflict",
     "CurrentUser",
+    "ErrorsOut",
     "FieldError",
     "Forbidden",
     "Listener",
@@ -60,6 +62,7 @@ __all__ = (
     "Wiring",
     "apply_in_order",
     "cents_to_number",
+    "errors",
     "inbox_guarded",
     "next_page_link",
     "object_id_or_404",
