@@ -14,14 +14,14 @@ from modules.auth.limits import AttemptLimits
 from modules.auth.passwords import Passwords
 from modules.auth.schemas import CredentialsBody, CurrentUserOut, UserOut
 from modules.auth.use_cases import Attempt, sign_in, sign_up
-from modules.kernel import CurrentUser, SessionCodec, Sessions, Transactions
+from modules.kernel import CurrentUser, SessionCodec, Sessions, Transactions, errors
 
 
 class UsersApi(Controller):
     path = "/api/users"
     tags = ["auth"]
 
-    @post("/signup", status_code=HTTP_201_CREATED)
+    @post("/signup", status_code=HTTP_201_CREATED, responses=errors(429, body=True))
     async def signup(
         self,
         request: Request[Any, Any, Any],
@@ -34,7 +34,7 @@ class UsersApi(Controller):
         user = await sign_up(transactions, passwords, limits, _attempt(request, data))
         return await _signed_in(sessions, user, HTTP_201_CREATED)
 
-    @post("/signin", status_code=HTTP_200_OK)
+    @post("/signin", status_code=HTTP_200_OK, responses=errors(429, body=True))
     async def signin(
         self,
         request: Request[Any, Any, Any],
@@ -47,7 +47,7 @@ class UsersApi(Controller):
         user = await sign_in(transactions, passwords, limits, _attempt(request, data))
         return await _signed_in(sessions, user, HTTP_200_OK)
 
-    @post("/signout", status_code=HTTP_200_OK)
+    @post("/signout", status_code=HTTP_200_OK, responses=errors())
     async def signout(
         self, current_user: NamedDependency[CurrentUser | None], sessions: NamedDependency[Sessions]
     ) -> Response[dict[str, Any]]:
@@ -56,7 +56,7 @@ class UsersApi(Controller):
             await sessions.close(current_user)
         return Response({}, cookies=[SessionCodec.cleared_cookie()])
 
-    @post("/signout/everywhere", status_code=HTTP_200_OK)
+    @post("/signout/everywhere", status_code=HTTP_200_OK, responses=errors(401))
     async def signout_everywhere(
         self, user: NamedDependency[CurrentUser], sessions: NamedDependency[Sessions]
     ) -> Response[dict[str, Any]]:
@@ -64,7 +64,7 @@ class UsersApi(Controller):
         await sessions.close_all(user.id)
         return Response({}, cookies=[SessionCodec.cleared_cookie()])
 
-    @get("/currentuser")
+    @get("/currentuser", responses=errors())
     async def current(self, current_user: NamedDependency[CurrentUser | None]) -> CurrentUserOut:
         return CurrentUserOut.of(current_user)
 

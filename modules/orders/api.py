@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from modules.kernel import CurrentUser, Transactions
+from modules.kernel import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    CurrentUser,
+    PageRequest,
+    Transactions,
+    errors,
+    next_page_link,
+)
 from modules.orders.schemas import OrderBody, OrderOut
 from modules.orders.use_cases import cancel_order, order_of, orders_of, place_order
 
@@ -18,7 +27,7 @@ class OrdersApi(Controller):
     path = "/api/orders"
     tags = ["orders"]
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, responses=errors(401, 404, body=True))
     async def create(
         self,
         data: JSONBody[OrderBody],
@@ -29,15 +38,24 @@ class OrdersApi(Controller):
         order = await place_order(transactions, user, data.ticket_id, reservation_window)
         return OrderOut.of(order)
 
-    @get("/")
-    async def list_mine(self, user: NamedDependency[CurrentUser]) -> list[OrderOut]:
-        return [OrderOut.of(order) for order in await orders_of(user)]
+    @get("/", responses=errors(401))
+    async def list_mine(
+        self,
+        user: NamedDependency[CurrentUser],
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+        cursor: FromQuery[str | None] = None,
+    ) -> Response[list[OrderOut]]:
+        """My orders, newest first; a full page carries a `Link` to the next one."""
+        page = PageRequest.of(limit, cursor)
+        orders = await orders_of(user, page)
+        links = next_page_link(self.path, page, [order.id for order in orders])
+        return Response([OrderOut.of(order) for order in orders], headers=links)
 
-    @get("/{order_id:str}")
+    @get("/{order_id:str}", responses=errors(401, 404))
     async def show(self, order_id: FromPath[str], user: NamedDependency[CurrentUser]) -> OrderOut:
         return OrderOut.of(await order_of(user, order_id))
 
-    @delete("/{order_id:str}", status_code=HTTP_204_NO_CONTENT)
+    @delete("/{order_id:str}", status_code=HTTP_204_NO_CONTENT, responses=errors(401, 404, 409))
     async def cancel(
         self,
         order_id: FromPath[str],

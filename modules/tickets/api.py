@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post, put
+from typing import Annotated
+
+from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from modules.kernel import CurrentUser, Transactions
+from modules.kernel import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    CurrentUser,
+    PageRequest,
+    Transactions,
+    errors,
+    next_page_link,
+)
 from modules.tickets.schemas import TicketBody, TicketOut
 from modules.tickets.use_cases import available_tickets, create_ticket, get_ticket, update_ticket
 
@@ -16,7 +26,7 @@ class TicketsApi(Controller):
     path = "/api/tickets"
     tags = ["tickets"]
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, responses=errors(401, body=True))
     async def create(
         self,
         data: JSONBody[TicketBody],
@@ -25,15 +35,23 @@ class TicketsApi(Controller):
     ) -> TicketOut:
         return TicketOut.of(await create_ticket(transactions, user, data.title, data.price))
 
-    @get("/")
-    async def list_available(self) -> list[TicketOut]:
-        return [TicketOut.of_document(document) for document in await available_tickets()]
+    @get("/", responses=errors())
+    async def list_available(
+        self,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+        cursor: FromQuery[str | None] = None,
+    ) -> Response[list[TicketOut]]:
+        """Tickets on sale, oldest first; a full page carries a `Link` to the next one."""
+        page = PageRequest.of(limit, cursor)
+        documents = await available_tickets(page)
+        links = next_page_link(self.path, page, [document["_id"] for document in documents])
+        return Response([TicketOut.of_document(document) for document in documents], headers=links)
 
-    @get("/{ticket_id:str}")
+    @get("/{ticket_id:str}", responses=errors(404))
     async def show(self, ticket_id: FromPath[str]) -> TicketOut:
         return TicketOut.of(await get_ticket(ticket_id))
 
-    @put("/{ticket_id:str}")
+    @put("/{ticket_id:str}", responses=errors(401, 404, 409, body=True))
     async def update(
         self,
         ticket_id: FromPath[str],
