@@ -6,6 +6,7 @@ from pydantic import Field
 
 from modules.auth.api import UsersApi
 from modules.auth.documents import User
+from modules.auth.pages import AuthPages
 from modules.auth.passwords import HashCost, Passwords
 from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provide
 
@@ -36,5 +37,5 @@ module = Module(
     settings=AuthSettings,
     bootstrap=bootstrap,
     documents=[User],
-    routes=[UsersApi],
+    routes=[UsersApi, AuthPages],
 )

@@ -14,6 +14,7 @@ from modules.kernel.ids import object_id_or_404
 from modules.kernel.inbox import Listener, inbox_guarded
 from modules.kernel.module import Module, ModuleContext, ModuleSettings, Service, Wiring, provide
 from modules.kernel.money import cents_to_number
+from modules.kernel.pages import View, field_errors, local_path, provide_view, redirect
 from modules.kernel.replicas import apply_in_order, record_once
 from modules.kernel.services import Periodic
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
@@ -43,13 +44,18 @@ __all__ = (
     "UnitOfWork",
     "ValidationFailed",
     "Versioned",
+    "View",
     "Wiring",
     "apply_in_order",
     "cents_to_number",
+    "field_errors",
     "inbox_guarded",
+    "local_path",
     "object_id_or_404",
     "provide",
     "provide_current_user",
     "provide_signed_in_user",
+    "provide_view",
     "record_once",
+    "redirect",
 )

@@ -8,6 +8,7 @@ from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provid
 from modules.payments.api import PaymentsApi
 from modules.payments.documents import OrderReplica, Payment
 from modules.payments.listeners import listeners
+from modules.payments.pages import PaymentsPages
 from modules.payments.providers import LocalProvider, PaymentProvider, StripeProvider
 
 
@@ -36,5 +37,5 @@ module = Module(
     settings=PaymentsSettings,
     bootstrap=bootstrap,
     documents=[OrderReplica, Payment],
-    routes=[PaymentsApi],
+    routes=[PaymentsApi, PaymentsPages],
 )

@@ -6,6 +6,7 @@ from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring
 from modules.tickets.api import TicketsApi
 from modules.tickets.documents import Ticket
 from modules.tickets.listeners import LISTENERS
+from modules.tickets.pages import TicketsPages
 
 
 class TicketsSettings(ModuleSettings):
@@ -21,5 +22,5 @@ module = Module(
     settings=TicketsSettings,
     bootstrap=bootstrap,
     documents=[Ticket],
-    routes=[TicketsApi],
+    routes=[TicketsApi, TicketsPages],
 )

@@ -1,0 +1,98 @@
+"""Sign Up, Sign In and Sign Out pages, over the same use cases as the JSON API."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import Template
+from pydantic import BaseModel
+
+from modules.auth.passwords import Passwords
+from modules.auth.use_cases import sign_in, sign_up
+from modules.kernel import (
+    AppError,
+    SessionCodec,
+    Transactions,
+    View,
+    field_errors,
+    local_path,
+    redirect,
+)
+
+
+class CredentialsForm(BaseModel):
+    email: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+class AuthPages(Controller):
+    path = "/auth"
+    include_in_schema = False
+
+    @get("/signup")
+    async def signup_form(
+        self, view: NamedDependency[View], next: FromQuery[str] = "/"
+    ) -> Template:
+        return view.render("auth/signup.html", email="", errors={}, next=local_path(next))
+
+    @post("/signup")
+    async def signup(
+        self,
+        data: URLEncodedBody[CredentialsForm],
+        view: NamedDependency[View],
+        transactions: NamedDependency[Transactions],
+        passwords: NamedDependency[Passwords],
+        sessions: NamedDependency[SessionCodec],
+    ) -> Response[object]:
+        try:
+            user = await sign_up(transactions, passwords, data.email, data.password)
+        except AppError as error:
+            return _form_again(view, "auth/signup.html", data, error)
+        cookie = sessions.cookie(str(user.id), user.email)
+        return redirect(
+            local_path(data.next), notice="Welcome! You are signed up.", cookies=[cookie]
+        )
+
+    @get("/signin")
+    async def signin_form(
+        self, view: NamedDependency[View], next: FromQuery[str] = "/"
+    ) -> Template:
+        return view.render("auth/signin.html", email="", errors={}, next=local_path(next))
+
+    @post("/signin")
+    async def signin(
+        self,
+        data: URLEncodedBody[CredentialsForm],
+        view: NamedDependency[View],
+        transactions: NamedDependency[Transactions],
+        passwords: NamedDependency[Passwords],
+        sessions: NamedDependency[SessionCodec],
+    ) -> Response[object]:
+        try:
+            user = await sign_in(transactions, passwords, data.email, data.password)
+        except AppError as error:
+            return _form_again(view, "auth/signin.html", data, error)
+        cookie = sessions.cookie(str(user.id), user.email)
+        return redirect(local_path(data.next), notice="You are signed in.", cookies=[cookie])
+
+    @get("/signout")
+    async def signout_form(self, view: NamedDependency[View]) -> Template:
+        """Signing out changes state, so the original client's link leads to a button."""
+        return view.render("auth/signout.html")
+
+    @post("/signout")
+    async def signout(self) -> Response[object]:
+        return redirect("/", notice="You are signed out.", cookies=[SessionCodec.cleared_cookie()])
+
+
+def _form_again(view: View, template: str, data: CredentialsForm, error: AppError) -> Template:
+    """The form with what was typed (never the password) and each field's error beside it."""
+    return view.render(
+        template,
+        status_code=error.status_code,
+        email=data.email,
+        errors=field_errors(error),
+        next=local_path(data.next),
+    )

@@ -1,0 +1,144 @@
+"""Home (tickets on sale, live), Sell Tickets, a ticket's page, Edit and My Tickets."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Template
+from litestar.status_codes import HTTP_304_NOT_MODIFIED
+from pydantic import BaseModel
+
+from modules.kernel import AppError, Transactions, View, field_errors, redirect
+from modules.tickets.domain import sale_state
+from modules.tickets.use_cases import (
+    available_tickets,
+    create_ticket,
+    get_ticket,
+    tickets_of,
+    update_ticket,
+)
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class TicketForm(BaseModel):
+    title: str = ""
+    price: str = ""
+
+
+class TicketsPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/")
+    async def home(self, view: NamedDependency[View]) -> Template:
+        tickets = await available_tickets()
+        return view.render("tickets/home.html", tickets=tickets, etag=listing_etag(tickets))
+
+    @get("/tickets/on-sale")
+    async def on_sale(self, view: NamedDependency[View]) -> Response[Any]:
+        """The home page's list, polled: 304 with no body while nothing changed."""
+        tickets = await available_tickets()
+        etag = listing_etag(tickets)
+        if view.request.headers.get("if-none-match") == etag:
+            return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=NO_STORE)
+        fragment = view.fragment("tickets/_on_sale.html", tickets=tickets, etag=etag)
+        fragment.headers.update({"ETag": etag, **NO_STORE})
+        return fragment
+
+    @get("/tickets/new")
+    async def new(self, view: NamedDependency[View]) -> Template:
+        view.signed_in()
+        return view.render("tickets/new.html", title="", price="", errors={})
+
+    @post("/tickets/new")
+    async def create(
+        self,
+        data: URLEncodedBody[TicketForm],
+        view: NamedDependency[View],
+        transactions: NamedDependency[Transactions],
+    ) -> Response[Any]:
+        seller = view.signed_in()
+        try:
+            ticket = await create_ticket(transactions, seller, data.title, _decimal(data.price))
+        except AppError as error:
+            return _form_again(view, "tickets/new.html", data, error)
+        return redirect(f"/tickets/{ticket.id}", notice="Your ticket is on sale.")
+
+    @get("/tickets/mine")
+    async def mine(self, view: NamedDependency[View]) -> Template:
+        tickets = await tickets_of(view.signed_in())
+        rows = [(ticket, sale_state(ticket.order_id, ticket.paid_orders)) for ticket in tickets]
+        return view.render("tickets/mine.html", tickets=rows)
+
+    @get("/tickets/{ticket_id:str}")
+    async def show(self, ticket_id: FromPath[str], view: NamedDependency[View]) -> Template:
+        ticket = await get_ticket(ticket_id)
+        state = sale_state(ticket.order_id, ticket.paid_orders)
+        return view.render("tickets/show.html", ticket=ticket, state=state)
+
+    @get("/tickets/{ticket_id:str}/edit")
+    async def edit(self, ticket_id: FromPath[str], view: NamedDependency[View]) -> Template:
+        seller = view.signed_in()
+        ticket = await get_ticket(ticket_id)
+        if ticket.user_id != seller.id:
+            return view.render(
+                "error.html", status_code=403, status=403, message="Only the seller can edit it"
+            )
+        form = TicketForm(title=ticket.title, price=f"{Decimal(ticket.price) / 100:.2f}")
+        errors = {"": "Cannot edit a reserved ticket"} if ticket.order_id else {}
+        return view.render(
+            "tickets/edit.html", ticket_id=ticket_id, errors=errors, **form.model_dump()
+        )
+
+    @post("/tickets/{ticket_id:str}/edit")
+    async def update(
+        self,
+        ticket_id: FromPath[str],
+        data: URLEncodedBody[TicketForm],
+        view: NamedDependency[View],
+        transactions: NamedDependency[Transactions],
+    ) -> Response[Any]:
+        seller = view.signed_in()
+        try:
+            await update_ticket(transactions, seller, ticket_id, data.title, _decimal(data.price))
+        except AppError as error:
+            return _form_again(view, "tickets/edit.html", data, error, ticket_id=ticket_id)
+        return redirect(f"/tickets/{ticket_id}", notice="Your ticket is updated.")
+
+
+def listing_etag(tickets: list[dict[str, Any]]) -> str:
+    """Changes whenever a ticket on sale appears, leaves or changes (every change bumps its
+    version), so a poll that finds the same tag has nothing to redraw."""
+    digest = hashlib.blake2b(digest_size=12)
+    for ticket in tickets:
+        digest.update(f"{ticket['_id']}:{ticket.get('version', 0)};".encode())
+    return f'"{digest.hexdigest()}"'
+
+
+def _decimal(text: str) -> Decimal | None:
+    """The typed price, or None so the domain reports it like the API does."""
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        return None
+
+
+def _form_again(
+    view: View, template: str, data: TicketForm, error: AppError, **context: Any
+) -> Template:
+    if error.status_code in (403, 404):
+        raise error
+    return view.render(
+        template,
+        status_code=error.status_code,
+        errors=field_errors(error),
+        title=data.title,
+        price=data.price,
+        **context,
+    )
