@@ -12,7 +12,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Template
 from pydantic import BaseModel, Field
 
-from modules.kernel import AppError, Transactions, View, redirect
+from modules.kernel import AppError, NotFound, Transactions, View, redirect
 from modules.orders.documents import Order
 from modules.orders.domain import OrderStatus, is_awaiting_payment
 from modules.orders.use_cases import cancel_order, order_of, orders_of, place_order
@@ -40,7 +40,7 @@ class OrdersPages(Controller):
             order = await place_order(transactions, buyer, data.ticket_id, reservation_window)
         except AppError as error:
             back = f"/tickets/{quote(data.ticket_id, safe='')}"
-            return redirect(back, error=error.errors[0].message)
+            return redirect(back, error=_purchase_refusal(error))
         return redirect(f"/orders/{order.id}")
 
     @get("/")
@@ -74,6 +74,14 @@ class OrdersPages(Controller):
                 raise
             return redirect(f"/orders/{order_id}", error=error.errors[0].message)
         return redirect(f"/orders/{order_id}", notice="Your order is cancelled.")
+
+
+def _purchase_refusal(error: AppError) -> str:
+    """Orders hears of a new ticket a moment after it is listed; say so rather than 'not found'
+    (a ticket that does not exist is a 404 on the page this leads back to)."""
+    if isinstance(error, NotFound):
+        return "This ticket cannot be ordered just yet. Please try again in a moment."
+    return error.errors[0].message
 
 
 def seconds_left(order: Order) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import unquote
 from typing import Any
 
 import httpx
@@ -74,3 +75,8 @@ def csrf_token(html: str) -> str:
 def text_of(response: Any) -> str:
     """The page's visible words, tags dropped and blanks folded, for plain assertions."""
     return " ".join(re.sub(r"<[^>]+>", " ", response.text).split())
+
+
+def flash_of(response: httpx.Response) -> str:
+    """The one-time message a redirect leaves for the next page."""
+    return unquote(response.cookies.get("flash", ""))
