@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint unit bench clean
+.PHONY: run test lint unit bench screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ unit: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m tests.benchmarks.http
+
+# The README's screenshots, from the browser test's own run (needs /usr/bin/chromium).
+screenshots: $(BIN)/.installed
+	TICKETING_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_marketplace.py -k sells
 
 clean:
 	rm -rf $(VENV) .ticketing .pytest_cache .ruff_cache

@@ -92,14 +92,14 @@ def label(order: Order) -> str:
     """The status as the buyer reads it. A cancelled order whose window had run out expired
     (the order does not record who cancelled it, so a buyer's late look says Expired too)."""
     if order.status is OrderStatus.COMPLETE:
-        return "Paid"
+        return "Complete"
     if is_awaiting_payment(order.status):
         return "Awaiting payment" if seconds_left(order) > 0 else "Expired"
     return "Expired" if seconds_left(order) == 0 else "Cancelled"
 
 
 CLOSINGS = {
-    "Paid": "Paid. The ticket is yours.",
+    "Complete": "Paid. The ticket is yours.",
     "Expired": "Expired: the time to pay ran out and the ticket is back on sale.",
     "Cancelled": "This order is cancelled.",
 }

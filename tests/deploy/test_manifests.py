@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from app.registry import AVAILABLE
-from app.split.deployment import ROUTES
+from app.split.deployment import PAGE_ROUTES, ROUTES
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
@@ -46,13 +46,14 @@ class TestManifests:
         assert command(deployments["worker"]) == ["ticketing", "worker"]
         assert deployments["orders"]["spec"]["replicas"] >= 2
 
-    def test_the_ingress_routes_each_api_to_its_module(self, overlay: str) -> None:
+    def test_the_ingress_routes_each_api_and_its_pages_to_its_module(self, overlay: str) -> None:
         documents = render(overlay)
         ingress = of_kind(documents, "Ingress")["ticketing"]
         paths = ingress["spec"]["rules"][0]["http"]["paths"]
 
         routed = {p["path"]: p["backend"]["service"]["name"] for p in paths}
-        assert routed == {path: module for module, path in ROUTES.items()}
+        pages = {path: module for module, paths in PAGE_ROUTES.items() for path in paths}
+        assert routed == {path: module for module, path in ROUTES.items()} | pages
         assert set(routed.values()) <= set(of_kind(documents, "Service"))
 
     def test_pods_use_the_redis_bus_and_a_worker_of_their_own(self, overlay: str) -> None:

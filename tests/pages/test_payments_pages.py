@@ -32,7 +32,7 @@ class TestPayWithHtmx:
         assert response.status_code == 200
         assert "Paid." in text_of(response) and "<html" not in response.text
         orders = await eventually(
-            lambda: buyer.get("/orders"), until=lambda p: "Opera night 25.50 Paid" in text_of(p)
+            lambda: buyer.get("/orders"), until=lambda p: "Opera night 25.50 Complete" in text_of(p)
         )
         assert "Awaiting payment" not in text_of(orders)
 
