@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring
+from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provide
 from modules.tickets.api import TicketsApi
 from modules.tickets.documents import Ticket
 from modules.tickets.listeners import LISTENERS
+from modules.tickets.listing import ListingTag
 from modules.tickets.pages import TicketsPages
 
 
@@ -14,7 +15,7 @@ class TicketsSettings(ModuleSettings):
 
 
 def bootstrap(_: ModuleContext[TicketsSettings]) -> Wiring:
-    return Wiring(listeners=LISTENERS)
+    return Wiring(dependencies={"listing_tag": provide(ListingTag())}, listeners=LISTENERS)
 
 
 module = Module(

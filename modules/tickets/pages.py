@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel
 
 from modules.kernel import AppError, Transactions, View, field_errors, redirect
 from modules.tickets.domain import sale_state
+from modules.tickets.listing import ListingTag, listing_etag
 from modules.tickets.use_cases import (
     available_tickets,
     create_ticket,
@@ -41,12 +41,14 @@ class TicketsPages(Controller):
         return view.render("tickets/home.html", tickets=tickets, etag=listing_etag(tickets))
 
     @get("/tickets/on-sale")
-    async def on_sale(self, view: NamedDependency[View]) -> Response[Any]:
+    async def on_sale(
+        self, view: NamedDependency[View], listing_tag: NamedDependency[ListingTag]
+    ) -> Response[Any]:
         """The home page's list, polled: 304 with no body while nothing changed."""
+        if view.request.headers.get("if-none-match") == await listing_tag.current():
+            return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=NO_STORE)
         tickets = await available_tickets()
         etag = listing_etag(tickets)
-        if view.request.headers.get("if-none-match") == etag:
-            return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=NO_STORE)
         fragment = view.fragment("tickets/_on_sale.html", tickets=tickets, etag=etag)
         fragment.headers.update({"ETag": etag, **NO_STORE})
         return fragment
@@ -110,15 +112,6 @@ class TicketsPages(Controller):
         except AppError as error:
             return _form_again(view, "tickets/edit.html", data, error, ticket_id=ticket_id)
         return redirect(f"/tickets/{ticket_id}", notice="Your ticket is updated.")
-
-
-def listing_etag(tickets: list[dict[str, Any]]) -> str:
-    """Changes whenever a ticket on sale appears, leaves or changes (every change bumps its
-    version), so a poll that finds the same tag has nothing to redraw."""
-    digest = hashlib.blake2b(digest_size=12)
-    for ticket in tickets:
-        digest.update(f"{ticket['_id']}:{ticket.get('version', 0)};".encode())
-    return f'"{digest.hexdigest()}"'
 
 
 def _decimal(text: str) -> Decimal | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import unquote
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 from litestar import Litestar
