@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
@@ -45,7 +47,7 @@ class AuthPages(Controller):
         transactions: NamedDependency[Transactions],
         passwords: NamedDependency[Passwords],
         sessions: NamedDependency[SessionCodec],
-    ) -> Response[object]:
+    ) -> Response[Any]:
         try:
             user = await sign_up(transactions, passwords, data.email, data.password)
         except AppError as error:
@@ -69,7 +71,7 @@ class AuthPages(Controller):
         transactions: NamedDependency[Transactions],
         passwords: NamedDependency[Passwords],
         sessions: NamedDependency[SessionCodec],
-    ) -> Response[object]:
+    ) -> Response[Any]:
         try:
             user = await sign_in(transactions, passwords, data.email, data.password)
         except AppError as error:
@@ -83,7 +85,7 @@ class AuthPages(Controller):
         return view.render("auth/signout.html")
 
     @post("/signout")
-    async def signout(self) -> Response[object]:
+    async def signout(self) -> Response[Any]:
         return redirect("/", notice="You are signed out.", cookies=[SessionCodec.cleared_cookie()])
 
 

@@ -79,4 +79,4 @@ def text_of(response: Any) -> str:
 
 def flash_of(response: httpx.Response) -> str:
     """The one-time message a redirect leaves for the next page."""
-    return unquote(response.cookies.get("flash", ""))
+    return unquote(response.cookies.get("flash") or "")
