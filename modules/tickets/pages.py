@@ -12,7 +12,7 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from pydantic import BaseModel
 
-from modules.kernel import AppError, Transactions, View, field_errors, redirect
+from modules.kernel import AppError, Forbidden, Transactions, View, field_errors, redirect
 from modules.tickets.domain import sale_state
 from modules.tickets.listing import ListingTag, listing_etag
 from modules.tickets.use_cases import (
@@ -89,9 +89,7 @@ class TicketsPages(Controller):
         seller = view.signed_in()
         ticket = await get_ticket(ticket_id)
         if ticket.user_id != seller.id:
-            return view.render(
-                "error.html", status_code=403, status=403, message="Only the seller can edit it"
-            )
+            raise Forbidden("Only the seller can edit this ticket")
         form = TicketForm(title=ticket.title, price=f"{Decimal(ticket.price) / 100:.2f}")
         errors = {"": "Cannot edit a reserved ticket"} if ticket.order_id else {}
         return view.render(

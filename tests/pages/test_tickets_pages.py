@@ -108,7 +108,7 @@ class TestEdit:
         response = await buyer.get(f"/tickets/{await seller.sell()}/edit")
 
         assert response.status_code == 403
-        assert "Only the seller can edit it" in text_of(response)
+        assert "Only the seller can edit this ticket" in text_of(response)
 
     async def test_bad_fields_are_shown_inline(self, seller: Browser) -> None:
         ticket_id = await seller.sell()
