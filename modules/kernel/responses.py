@@ -33,7 +33,7 @@ EVERY_ROUTE = (400, 403, 503)  # bad query or body, cross-site refusal, a depend
 WITH_BODY = (413, 415)
 
 
-def errors(*statuses: int, body: bool = False) -> dict[int, ResponseSpec]:
+def error_responses(*statuses: int, body: bool = False) -> dict[int, ResponseSpec]:
     """The error answers a route can give, besides those every route can."""
     chosen = {*EVERY_ROUTE, *statuses, *(WITH_BODY if body else ())}
     return {
