@@ -6,13 +6,14 @@ import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from beanie import init_beanie
 from pymongo import AsyncMongoClient
 
 from app.buses import build_bus
-from app.connections import mongo_client
+from app.connections import mongo_client, redis_client
 from app.settings import Settings
 from bus import Bus
 from bus.chaos import Chaos
@@ -126,5 +127,6 @@ class Runtime:
             transactions=transactions,
             redis_url=redis_url,
             namespace=self.settings.db_prefix,
+            connect_redis=partial(redis_client, redis_url, decode_responses=False),
         )
         return RunningModule(module, transactions, relay, module.bootstrap(context))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pydantic import Field
-from redis.asyncio import Redis
 
 from modules.auth.api import UsersApi
 from modules.auth.documents import User
@@ -35,7 +34,7 @@ def bootstrap(
         ),
         workers=settings.password_workers,
     )
-    counter = AttemptCounter(Redis.from_url(context.redis_url), context.namespace)
+    counter = AttemptCounter(context.connect_redis(), context.namespace)
     window = settings.attempt_window
     limits = AttemptLimits(
         counter,

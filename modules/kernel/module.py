@@ -10,6 +10,7 @@ from beanie import Document
 from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from redis.asyncio import Redis
 
 from bus import Event
 from modules.kernel.inbox import Listener
@@ -38,6 +39,8 @@ class ModuleContext(Generic[S]):
     transactions: Transactions
     redis_url: str
     namespace: str  # prefix for the module's keys on shared servers (Redis)
+    # A Redis client with the deployment's timeouts and reconnection; the module closes it.
+    connect_redis: Callable[[], Redis]
 
 
 class Service(Protocol):
