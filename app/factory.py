@@ -18,6 +18,7 @@ from app.errors import EXCEPTION_HANDLERS
 from app.runtime import Runtime
 from app.settings import Settings
 from bus import set_correlation_id
+from bus.archive import Archive
 from bus.envelope import new_id
 from bus.inprocess import Chaos
 from modules.kernel import (
@@ -38,8 +39,11 @@ def create_app(
     redis_url: str,
     jwt_key: str,
     chaos: Chaos | None = None,
+    archive: Archive | None = None,
 ) -> Litestar:
-    runtime = Runtime(settings, modules, mongo_url=mongo_url, redis_url=redis_url, chaos=chaos)
+    runtime = Runtime(
+        settings, modules, mongo_url=mongo_url, redis_url=redis_url, chaos=chaos, archive=archive
+    )
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:

@@ -12,6 +12,7 @@ from pymongo import AsyncMongoClient
 from app.buses import build_bus
 from app.settings import Settings
 from bus import Bus, Relay, Transactions, inbox_guarded
+from bus.archive import Archive
 from bus.inprocess import Chaos
 from modules.kernel import Module, ModuleContext
 
@@ -34,6 +35,7 @@ class Runtime:
         redis_url: str,
         chaos: Chaos | None = None,
         consume: bool = True,
+        archive: Archive | None = None,
     ):
         self.settings = settings
         self.modules = list(modules)
@@ -41,6 +43,7 @@ class Runtime:
         self._redis_url = redis_url
         self._chaos = chaos
         self._consume = consume
+        self.archive = archive
         self._clients: dict[str, AsyncMongoClient] = {}
         self.contexts: dict[str, ModuleContext] = {}
         self.relays: dict[str, Relay] = {}
@@ -60,6 +63,9 @@ class Runtime:
         for module in self.modules:  # before any event arrives: hooks set up what listeners use
             for hook in module.on_startup:
                 await hook(self.contexts[module.name])
+        if self.archive:
+            self.archive.subscribe(self.bus)
+            await self.archive.start()
         await self.bus.start()
         for relay in self.relays.values():
             await relay.start()
@@ -72,6 +78,8 @@ class Runtime:
             await relay.stop()
         if self.bus:
             await self.bus.stop()
+        if self.archive:
+            await self.archive.stop()
         for client in self._clients.values():
             # close() ends server sessions; with Mongo gone it would wait for server selection.
             with contextlib.suppress(TimeoutError):

@@ -13,6 +13,7 @@ from app.environment import local_environment
 from app.factory import create_app
 from app.registry import select_modules
 from app.settings import Settings, load_settings
+from bus.archive import Archive, load_archive_settings
 
 
 def register(commands: Any) -> None:
@@ -30,16 +31,22 @@ def run(args: argparse.Namespace) -> int:
         key: value for key in ("host", "port") if (value := getattr(args, key)) is not None
     }
     settings = load_settings(**overrides)
+    archive_settings = load_archive_settings()
     modules = select_modules(args.modules)
     configure_logging(settings)
     stop_on_sigterm_like_sigint()
     with local_environment(settings) as endpoints:
+        # On the Redis bus the archive is a process of its own: `ticketing archive run`.
+        archive = None
+        if settings.bus == "inprocess":
+            archive = Archive.from_settings(archive_settings, settings.data_dir)
         app = create_app(
             settings,
             modules,
             mongo_url=endpoints.mongo_url,
             redis_url=endpoints.redis_url,
             jwt_key=endpoints.jwt_key,
+            archive=archive,
         )
         print(
             f"ticketing: serving {', '.join(m.name for m in modules)} "

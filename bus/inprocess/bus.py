@@ -126,6 +126,12 @@ class InProcessBus:
     async def replay(self, dead_letter_id: str) -> bool:
         return await self._store.replay(dead_letter_id)  # the next scan delivers it
 
+    async def redeliver(self, group: str, envelope: Envelope) -> None:
+        """One delivery for `group` only; a consumer of it in another process scans it up."""
+        delivery_id = await self._store.add(group, envelope, datetime.now(UTC))
+        if self._running and group in self._queues:
+            self._enqueue(group, delivery_id)
+
     async def _scan(self, group: str) -> None:
         while True:
             try:

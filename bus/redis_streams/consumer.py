@@ -43,7 +43,9 @@ class GroupConsumer:
         self._group = group
         self._consumer = consumer
         self._handlers = handlers
-        self._streams = {keys.stream(subject): subject for subject in handlers}
+        self._replay = keys.replay(group)  # its subject is in each entry's envelope
+        self._streams: dict[str, str | None] = {keys.stream(s): s for s in handlers}
+        self._streams[self._replay] = None
         self._retry = retry
         self._ack_wait_ms = ack_wait_ms
         self._block_ms = block_ms
@@ -124,7 +126,11 @@ class GroupConsumer:
         self, stream: str, entry_id: str, fields: dict[str, str], redelivered: bool
     ) -> None:
         envelope = Envelope.model_validate_json(fields["envelope"])
-        handler = self._handlers[self._streams[stream]]
+        handler = self._handlers.get(self._streams[stream] or envelope.subject)
+        if handler is None:
+            log.warning("bus: %s does not handle replayed %s", self._group, envelope.subject)
+            await self._acknowledge(stream, entry_id)
+            return
         attempts = await self._times_delivered(stream, entry_id) if redelivered else 1
         while True:
             set_correlation_id(envelope.correlation_id)
@@ -148,8 +154,17 @@ class GroupConsumer:
                 attempts += 1
             else:
                 crash_if_armed("consumer.before_ack")
-                await self._client.xack(stream, self._group, entry_id)
+                await self._acknowledge(stream, entry_id)
                 return
+
+    async def _acknowledge(self, stream: str, entry_id: str) -> None:
+        if stream != self._replay:
+            await self._client.xack(stream, self._group, entry_id)
+            return
+        async with self._client.pipeline(transaction=True) as multi:
+            multi.xack(stream, self._group, entry_id)
+            multi.xdel(stream, entry_id)  # no other group reads it: done with, it is only memory
+            await multi.execute()
 
     async def _times_delivered(self, stream: str, entry_id: str) -> int:
         pending = await self._client.xpending_range(stream, self._group, entry_id, entry_id, 1)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from bus import Bus, RetryPolicy
+from bus.archive import Archive, ArchiveStore
+from bus.inprocess import InProcessBus
+from bus.redis_streams import RedisStreamsBus
+from tests.archive.stores import StoreUnderTest, postgres_database
+from tests.support.servers import ServerUrls
+
+FAST_RETRY = RetryPolicy(max_attempts=20, base_delay=0.01, max_delay=0.2)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def target(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StoreUnderTest]:
+    """An empty archive store of this test's own, on each kind of store."""
+    if request.param == "sqlite":
+        yield StoreUnderTest("sqlite", f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    else:
+        async with postgres_database() as url:
+            yield StoreUnderTest("postgresql", url)
+
+
+@pytest.fixture
+async def archive(target: StoreUnderTest) -> AsyncIterator[Archive]:
+    """An archive on the test's store; whoever starts it (an app, a bus test) stops it."""
+    yield Archive(ArchiveStore.open(target.database_url))
+
+
+@pytest.fixture
+async def store(target: StoreUnderTest) -> AsyncIterator[ArchiveStore]:
+    """A second view of the archive's store, as a reader (CLI, timeline page) has it."""
+    opened = ArchiveStore.open(target.database_url)
+    yield opened
+    await opened.close()
+
+
+BusFactory = Callable[..., Bus]
+
+
+@pytest.fixture(params=["inprocess", "redis"])
+async def make_bus(
+    request: pytest.FixtureRequest, servers: ServerUrls, prefix: str
+) -> AsyncIterator[BusFactory]:
+    """Each call is one bus process on the test's own durable state, either implementation."""
+    client: AsyncMongoClient = AsyncMongoClient(servers.mongo, tz_aware=True)
+    made: list[Bus] = []
+
+    def make(*, ack_wait: float = 30.0) -> Bus:
+        bus: Bus
+        if request.param == "redis":
+            bus = RedisStreamsBus(
+                servers.redis,
+                namespace=prefix,
+                instance=f"p{len(made)}",
+                retry=FAST_RETRY,
+                ack_wait=ack_wait,
+                block=0.2,
+            )
+        else:
+            bus = InProcessBus(
+                client[f"{prefix}_bus"], retry=FAST_RETRY, ack_wait=timedelta(seconds=ack_wait)
+            )
+        made.append(bus)
+        return bus
+
+    yield make
+    for bus in made:
+        await bus.stop(grace=0.5)
+    await client.close()
