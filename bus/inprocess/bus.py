@@ -160,7 +160,11 @@ class InProcessBus:
 
     async def _deliver(self, group: str, delivery: dict[str, Any]) -> None:
         envelope = Envelope.from_document(delivery["envelope"])
-        handler = self._handlers[group][envelope.subject]
+        handler = self._handlers[group].get(envelope.subject)
+        if handler is None:
+            log.warning("bus: %s does not handle redelivered %s", group, envelope.subject)
+            await self._store.acknowledge(delivery["_id"])
+            return
         set_correlation_id(envelope.correlation_id)
         try:
             await handler(envelope)
