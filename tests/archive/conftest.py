@@ -12,6 +12,8 @@ from bus.archive import Archive, ArchiveStore
 from bus.inprocess import InProcessBus
 from bus.redis_streams import RedisStreamsBus
 from tests.archive.stores import StoreUnderTest, postgres_database
+from tests.archive.support import archived_app
+from tests.support.apps import AppClient, running
 from tests.support.servers import ServerUrls
 
 FAST_RETRY = RetryPolicy(max_attempts=20, base_delay=0.01, max_delay=0.2)
@@ -74,3 +76,12 @@ async def make_bus(
     for bus in made:
         await bus.stop(grace=0.5)
     await client.close()
+
+
+@pytest.fixture
+async def archived_client(
+    servers: ServerUrls, prefix: str, archive: Archive
+) -> AsyncIterator[AppClient]:
+    """The whole app with its archive, in-process bus with duplicates and reordering on."""
+    async with running(archived_app(servers, prefix, archive)) as client:
+        yield client
