@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient
@@ -51,7 +52,7 @@ async def make_bus(
     request: pytest.FixtureRequest, servers: ServerUrls, prefix: str
 ) -> AsyncIterator[BusFactory]:
     """Each call is one bus process on the test's own durable state, either implementation."""
-    client: AsyncMongoClient = AsyncMongoClient(servers.mongo, tz_aware=True)
+    client: AsyncMongoClient[Any] = AsyncMongoClient(servers.mongo, tz_aware=True)
     made: list[Bus] = []
 
     def make(*, ack_wait: float = 30.0) -> Bus:

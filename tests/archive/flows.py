@@ -27,7 +27,8 @@ class Shopper:
             "/api/tickets", json={"title": title, "price": price}, headers=self.headers
         )
         assert response.status_code == 201, response.text
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
     async def edit(self, ticket_id: str, title: str, price: float) -> None:
         response = await self.client.put(
@@ -45,7 +46,8 @@ class Shopper:
             timeout=15,
         )
         assert response.status_code == 201, response.text
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
     async def pay(self, order_id: str) -> None:
         """Payments answers 404 until it has heard of the order."""
@@ -66,7 +68,8 @@ class Shopper:
 
     async def status_of(self, order_id: str) -> str:
         response = await self.client.get(f"/api/orders/{order_id}", headers=self.headers)
-        return response.json()["status"]
+        status: str = response.json()["status"]
+        return status
 
     async def until_status(self, order_id: str, status: str, timeout: float = 20) -> None:
         await eventually(
@@ -75,6 +78,8 @@ class Shopper:
 
     async def until_holder(self, ticket_id: str, order_id: str | None) -> None:
         async def holder() -> str | None:
-            return (await self.client.get(f"/api/tickets/{ticket_id}")).json()["orderId"]
+            response = await self.client.get(f"/api/tickets/{ticket_id}")
+            current: str | None = response.json()["orderId"]
+            return current
 
         await eventually(holder, until=lambda now: now == order_id, timeout=20)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from bus import Envelope, Handler
 from bus.archive import GROUP, Archive, ArchiveStore, current_revision, head
-from bus.envelope import Envelope
 from tests.archive.conftest import BusFactory
 from tests.archive.events import tickets
 from tests.archive.stores import StoreUnderTest
@@ -14,7 +14,7 @@ from tests.support.waiting import eventually
 ACK_WAIT = 1.0  # shorter than the outage: leases run out and deliveries come back meanwhile
 
 
-def witness(bus_heard: list[str]) -> object:
+def witness(bus_heard: list[str]) -> Handler:
     async def handle(envelope: Envelope) -> None:
         bus_heard.append(envelope.event_id)
 

@@ -6,7 +6,7 @@ import asyncio
 
 import redis.asyncio as redis
 
-from bus import Envelope
+from bus import Envelope, Handler
 from bus.redis_streams import RedisStreamsBus
 from tests.archive.conftest import BusFactory
 from tests.archive.events import a_story, tickets
@@ -14,7 +14,7 @@ from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
 
 
-def recorder(heard: list[str]) -> object:
+def recorder(heard: list[str]) -> Handler:
     async def handle(envelope: Envelope) -> None:
         heard.append(envelope.event_id)
 
