@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,12 +12,19 @@ from bus import Bus, RetryPolicy
 from bus.archive import Archive, ArchiveStore
 from bus.inprocess import InProcessBus
 from bus.redis_streams import RedisStreamsBus
-from tests.archive.stores import StoreUnderTest, postgres_database
+from tests.archive.stores import StoreUnderTest, postgres_database, postgres_server
 from tests.archive.support import archived_app
 from tests.support.apps import AppClient, running
 from tests.support.servers import ServerUrls
 
 FAST_RETRY = RetryPolicy(max_attempts=20, base_delay=0.01, max_delay=0.2)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """The PostgreSQL server of the run, asked for by the PostgreSQL half only."""
+    with postgres_server() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -26,7 +33,7 @@ async def target(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     if request.param == "sqlite":
         yield StoreUnderTest("sqlite", f"sqlite:///{tmp_path / 'archive.sqlite3'}")
     else:
-        async with postgres_database() as url:
+        async with postgres_database(request.getfixturevalue("postgres")) as url:
             yield StoreUnderTest("postgresql", url)
 
 

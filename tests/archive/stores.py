@@ -1,14 +1,16 @@
 """The two archive stores every archive test runs on: a SQLite file, a PostgreSQL database.
 
 PostgreSQL comes from TICKETING_TEST_POSTGRES_URL (`.ci/run` starts a throwaway
-cluster and sets it; locally: `eval "$(.ci/postgres start)"`). Without it the
-PostgreSQL half fails, loudly: it is never skipped.
+cluster and sets it); without it the tests start their own with `.ci/postgres`
+from Debian's `postgresql` package. If neither works the PostgreSQL half fails,
+loudly: it is never skipped.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import (
@@ -27,6 +29,7 @@ from sqlalchemy.engine import make_url
 from bus.archive import ArchiveSettings
 
 POSTGRES_ENV = "TICKETING_TEST_POSTGRES_URL"
+CLUSTER = str(Path(__file__).parents[2] / ".ci" / "postgres")
 
 
 @dataclass(frozen=True)
@@ -52,21 +55,33 @@ async def _async(outage: AbstractContextManager[None]) -> AsyncIterator[None]:
         yield
 
 
-def postgres_server() -> str:
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """TICKETING_TEST_POSTGRES_URL, or a throwaway cluster of our own while inside."""
+    if url := os.environ.get(POSTGRES_ENV):
+        yield url
+        return
+    started = subprocess.run([CLUSTER, "start"], capture_output=True, text=True, check=False)
+    if started.returncode != 0:
         pytest.fail(
-            f"the PostgreSQL half of the archive tests needs {POSTGRES_ENV}: `.ci/run` starts a "
-            'throwaway cluster; locally run `eval "$(.ci/postgres start)"` first',
+            f"the PostgreSQL half of the archive tests needs {POSTGRES_ENV} or a PostgreSQL "
+            f"server to start (apt-get install postgresql); `.ci/postgres start` said: "
+            f"{started.stderr.strip()}",
             pytrace=False,
         )
-    return url
+    exported = dict(
+        line.removeprefix("export ").split("=", 1) for line in started.stdout.splitlines()
+    )
+    try:
+        yield exported[POSTGRES_ENV]
+    finally:
+        subprocess.run([CLUSTER, "stop", exported["TICKETING_TEST_POSTGRES_DIR"]], check=False)
 
 
 @asynccontextmanager
-async def postgres_database() -> AsyncIterator[str]:
+async def postgres_database(server_url: str) -> AsyncIterator[str]:
     """A database of this test's own on the test cluster, dropped afterwards."""
-    server = make_url(postgres_server())
+    server = make_url(server_url)
     name = f"archive_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(_plain(server.render_as_string(hide_password=False)))
     try:

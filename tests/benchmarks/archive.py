@@ -25,7 +25,7 @@ from app.embedded import EmbeddedServers
 from bus import Bus, Envelope
 from bus.archive import Archive, ArchiveSettings, ArchiveStore
 from bus.redis_streams import RedisStreamsBus
-from tests.archive.stores import postgres_database
+from tests.archive.stores import POSTGRES_ENV, postgres_database
 from tests.benchmarks.bus import EVENTS, _envelope
 
 WRITER_EVENTS = 20_000
@@ -92,10 +92,10 @@ def sqlite_files(data_dir: Path) -> Store:
     return fresh
 
 
-def postgres_databases() -> Store:
+def postgres_databases(server_url: str) -> Store:
     @asynccontextmanager
     async def fresh() -> AsyncIterator[str]:
-        async with postgres_database() as url:
+        async with postgres_database(server_url) as url:
             yield ArchiveSettings(url=url).database_url(Path("."))
 
     return fresh
@@ -113,8 +113,8 @@ def line(label: str, live: float, backlog: float) -> None:
 
 async def run(redis_url: str, data_dir: Path) -> None:
     stores = {"SQLite": sqlite_files(data_dir)}
-    if os.environ.get("TICKETING_TEST_POSTGRES_URL"):
-        stores["PostgreSQL"] = postgres_databases()
+    if postgres := os.environ.get(POSTGRES_ENV):
+        stores["PostgreSQL"] = postgres_databases(postgres)
     print(f"{EVENTS} events, one producer, one consumer group, Redis Streams bus (embedded Redis)")
     line(
         "no-op handler",
