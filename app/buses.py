@@ -13,8 +13,13 @@ from bus.redis_streams import RedisStreamsBus
 
 
 def build_bus(
-    settings: Settings, mongo: AsyncMongoClient, redis_url: str, chaos: Chaos | None = None
+    settings: Settings,
+    mongo: AsyncMongoClient,
+    redis_url: str,
+    chaos: Chaos | None = None,
+    concurrency: int = 8,
 ) -> Bus:
+    """`concurrency`: deliveries in flight per group and process."""
     retry = RetryPolicy(max_attempts=settings.bus_max_attempts)
     if settings.bus == "redis":
         return RedisStreamsBus(
@@ -23,10 +28,12 @@ def build_bus(
             instance=settings.instance,
             retry=retry,
             ack_wait=settings.bus_ack_wait,
+            concurrency=concurrency,
         )
     return InProcessBus(
         mongo[settings.database_name("bus")],
         retry=retry,
         ack_wait=timedelta(seconds=settings.bus_ack_wait),
         chaos=chaos,
+        concurrency=concurrency,
     )

@@ -19,7 +19,14 @@ from app.buses import build_bus
 from app.cli.serve import configure_logging
 from app.environment import attached_environment
 from app.settings import Settings, load_settings
-from bus.archive import Archive, ArchiveStore, current_revision, head, load_archive_settings
+from bus.archive import (
+    CONCURRENCY,
+    Archive,
+    ArchiveStore,
+    current_revision,
+    head,
+    load_archive_settings,
+)
 from bus.archive import upgrade as upgrade_schema
 
 
@@ -110,7 +117,7 @@ async def _archive(settings: Settings, archive: Archive, mongo_url: str, redis_u
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     mongo: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)  # unused by the Redis bus
-    bus = build_bus(settings, mongo, redis_url)
+    bus = build_bus(settings, mongo, redis_url, concurrency=CONCURRENCY)
     archive.subscribe(bus)
     await archive.start()
     await bus.start()

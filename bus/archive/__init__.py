@@ -1,6 +1,6 @@
 """The event archive: every integration event kept once, for timelines, inspection and replay."""
 
-from bus.archive.archive import GROUP, Archive
+from bus.archive.archive import CONCURRENCY, GROUP, Archive
 from bus.archive.migrate import current_revision, head, upgrade
 from bus.archive.replay import replay
 from bus.archive.rows import ArchivedEvent
@@ -8,6 +8,7 @@ from bus.archive.settings import ArchiveSettings, ArchiveSettingsError, load_arc
 from bus.archive.store import ArchiveStore
 
 __all__ = (
+    "CONCURRENCY",
     "GROUP",
     "Archive",
     "ArchiveSettings",

@@ -24,6 +24,9 @@ from bus.interface import Bus
 log = logging.getLogger(__name__)
 GROUP = "archive"
 PRUNE_INTERVAL = 3600.0
+# Deliveries in flight for the archive's own process: they bound a batch, and a batch costs
+# one commit (one fsync), so the archive keeps up with the bus only with many in flight.
+CONCURRENCY = 64
 
 
 class Archive:
@@ -76,6 +79,10 @@ class Archive:
                 await self._pruning
         await self.writer.stop()
         await self.store.close()
+
+    async def ready(self) -> bool:
+        """For `/readyz`: the writer runs and the store takes writes."""
+        return self.writer.running and await self.store.writable()
 
     async def handle(self, envelope: Envelope) -> None:
         await self.writer.write(row_of(envelope, datetime.now(UTC)))

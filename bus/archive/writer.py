@@ -63,6 +63,10 @@ class BatchWriter:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="archive-writer")
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     async def stop(self) -> None:
         """Rows not yet committed fail their handlers: unacknowledged, the bus keeps them."""
         if self._task:

@@ -37,7 +37,9 @@ class TestTheStoreDown:
         await bus.start()
         burst = tickets(20)
         try:
+            assert await archive.ready()
             async with target.outage():
+                assert not await archive.ready()
                 for envelope in burst:
                     await bus.publish(envelope)
                 await eventually(lambda: set(heard), until=lambda ids: len(ids) == 20)
@@ -49,6 +51,7 @@ class TestTheStoreDown:
             )
             assert ids == sorted(envelope.event_id for envelope in burst)
             assert await bus.dead_letters(GROUP) == []
+            assert await archive.ready()
         finally:
             await bus.stop(grace=0.5)
             await archive.stop()

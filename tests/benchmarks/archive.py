@@ -1,12 +1,15 @@
 """Archive throughput next to the bus's, in one run: `python -m tests.benchmarks.archive`.
 
 On the embedded Redis, one consumer group at a time, each on fresh streams:
-- live: one producer publishes while the group consumes (as `tests.benchmarks.bus`
-  measures the bus), timed from the first publish to the last event handled;
+- live: one producer publishes while the group consumes, timed from the first
+  publish to the last event handled (for the no-op group, `tests.benchmarks.bus`'s
+  own `through_bus`);
 - backlog: the events are published first, then the group drains them: what the
   consumer side takes when the producer is not the limit;
-for a no-op handler, and for the archive's group storing into SQLite and, when
-TICKETING_TEST_POSTGRES_URL is set, PostgreSQL (a fresh database each time).
+for a no-op handler (8 deliveries in flight, the bus's default), and for the
+archive's group (64 in flight, as `ticketing archive run` has it) storing into
+SQLite and, when TICKETING_TEST_POSTGRES_URL is set, PostgreSQL (a fresh
+database each time).
 Then the archive's writer alone, fed by concurrent handlers without a bus.
 """
 
@@ -23,10 +26,10 @@ from pathlib import Path
 
 from app.embedded import EmbeddedServers
 from bus import Bus, Envelope
-from bus.archive import Archive, ArchiveSettings, ArchiveStore
+from bus.archive import CONCURRENCY, Archive, ArchiveSettings, ArchiveStore
 from bus.redis_streams import RedisStreamsBus
 from tests.archive.stores import POSTGRES_ENV, postgres_database
-from tests.benchmarks.bus import EVENTS, _envelope
+from tests.benchmarks.bus import EVENTS, _envelope, raw_loop, through_bus
 
 WRITER_EVENTS = 20_000
 Store = Callable[[], AbstractAsyncContextManager[str]]
@@ -44,7 +47,12 @@ class Counting:
 
 async def timed(redis_url: str, archive: Archive | None, *, backlog: bool) -> float:
     """Events/s on fresh streams: published live or beforehand, until every one is handled."""
-    bus = RedisStreamsBus(redis_url, namespace=f"bench-{uuid.uuid4().hex[:8]}", instance="b1")
+    bus = RedisStreamsBus(
+        redis_url,
+        namespace=f"bench-{uuid.uuid4().hex[:8]}",
+        instance="b1",
+        concurrency=CONCURRENCY if archive else 8,  # as `ticketing archive run` / the default
+    )
     counting = Counting()
     if archive:
         archive.subscribe(bus)
@@ -54,9 +62,11 @@ async def timed(redis_url: str, archive: Archive | None, *, backlog: bool) -> fl
     envelopes = [_envelope(n) for n in range(EVENTS)]
     if backlog:
         await _publish(bus, envelopes)
-    started = time.perf_counter()
-    await bus.start()
-    if not backlog:
+        started = time.perf_counter()
+        await bus.start()
+    else:  # as `through_bus` does
+        await bus.start()
+        started = time.perf_counter()
         await _publish(bus, envelopes)
     while (await archive.store.count() if archive else counting.handled) < EVENTS:
         await asyncio.sleep(0.01)
@@ -107,8 +117,9 @@ async def with_archive(store: Store, measure: Callable[[Archive], Awaitable[floa
         return await measure(Archive(ArchiveStore.open(url)))
 
 
-def line(label: str, live: float, backlog: float) -> None:
-    print(f"{label + ':':<30} live {live:7.0f} events/s   backlog {backlog:7.0f} events/s")
+def line(label: str, live: float, backlog: float | None = None) -> None:
+    drained = "" if backlog is None else f"   backlog {backlog:7.0f} events/s"
+    print(f"{label + ':':<34} live {live:7.0f} events/s{drained}")
 
 
 async def run(redis_url: str, data_dir: Path) -> None:
@@ -116,11 +127,10 @@ async def run(redis_url: str, data_dir: Path) -> None:
     if postgres := os.environ.get(POSTGRES_ENV):
         stores["PostgreSQL"] = postgres_databases(postgres)
     print(f"{EVENTS} events, one producer, one consumer group, Redis Streams bus (embedded Redis)")
-    line(
-        "no-op handler",
-        await timed(redis_url, None, backlog=False),
-        await timed(redis_url, None, backlog=True),
-    )
+    line("raw redis-py loop (bus benchmark)", await raw_loop(redis_url))
+    bus = RedisStreamsBus(redis_url, namespace=f"bench-{uuid.uuid4().hex[:8]}", instance="b1")
+    live = await through_bus(bus)
+    line("no-op group (bus benchmark)", live, await timed(redis_url, None, backlog=True))
     for name, store in stores.items():
         line(
             f"archive ({name})",
@@ -129,7 +139,7 @@ async def run(redis_url: str, data_dir: Path) -> None:
         )
     for name, store in stores.items():
         rate = await with_archive(store, writer_alone)
-        print(f"{f'archive writer alone ({name}):':<30} {rate:12.0f} events/s, no bus")
+        print(f"{f'archive writer alone ({name}):':<34} {rate:12.0f} events/s, no bus")
 
 
 def main() -> None:
