@@ -123,20 +123,23 @@ class TestPrune:
 
 
 class TestRefusals:
+    @pytest.mark.parametrize("command", [["serve"], ["archive", "run"], ["archive", "upgrade"]])
     @pytest.mark.parametrize(
         ("variable", "value"),
         [("TICKETING_ARCHIVE_URL", "mysql://db/archive"), ("TICKETING_ARCHIVE_RETENTION", "0")],
     )
-    def test_a_bad_setting_is_named(
+    def test_a_bad_setting_stops_start_up_naming_the_variable(
         self,
         capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch,
+        command: list[str],
         variable: str,
         value: str,
     ) -> None:
+        monkeypatch.setenv("TICKETING_BUS", "redis")
         monkeypatch.setenv(variable, value)
-        assert main(["archive", "upgrade"]) == 2
-        assert f"{variable}: " in capsys.readouterr().err
+        assert main(command) == 2
+        assert f"invalid configuration: {variable}: " in capsys.readouterr().err
 
     def test_the_archive_process_needs_the_redis_bus(
         self, capsys: pytest.CaptureFixture[str]
