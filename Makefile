@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint unit bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +14,17 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/ticketing serve
 
-test: $(BIN)/.installed
+test: lint
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+unit: $(BIN)/.installed
+	$(BIN)/pytest -q tests/*/test_domain.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m tests.benchmarks.http

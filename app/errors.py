@@ -39,7 +39,7 @@ def on_validation_error(
 def on_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
     status = error.status_code
     if status >= 500:
-        log.error("HTTP %s: %s", status, error.detail)
+        log.error("HTTP %s: %s", status, error.detail, exc_info=error)
         return error_response(status, FieldError("Something went wrong"))
     if isinstance(error.__cause__, SerializationException):
         return error_response(status, FieldError("Request body is not valid JSON"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -13,17 +13,23 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.pydantic import PydanticPlugin
+from litestar.types import Message, Scope
+from redis.asyncio import Redis
 
 from app.errors import EXCEPTION_HANDLERS
-from app.runtime import Runtime
-from app.settings import Settings
+from app.runtime import RunningModule, Runtime
+from app.settings import Settings, load_module_settings
 from bus import set_correlation_id
 from bus.archive import Archive
+from bus.chaos import Chaos
 from bus.envelope import new_id
-from bus.inprocess import Chaos
 from modules.kernel import (
+    RENEWED_SESSION,
     Module,
+    ModuleSettings,
     SessionCodec,
+    Sessions,
+    provide,
     provide_current_user,
     provide_signed_in_user,
 )
@@ -33,17 +39,30 @@ MAX_BODY_BYTES = 64 * 1024
 
 def create_app(
     settings: Settings,
-    modules: Sequence[Module],
+    modules: Sequence[Module[Any]],
     *,
     mongo_url: str,
     redis_url: str,
     jwt_key: str,
+    module_settings: Mapping[str, ModuleSettings] | None = None,
     chaos: Chaos | None = None,
     archive: Archive | None = None,
 ) -> Litestar:
+    """`module_settings` defaults to each module's group read from the environment."""
     runtime = Runtime(
-        settings, modules, mongo_url=mongo_url, redis_url=redis_url, chaos=chaos, archive=archive
+        settings,
+        modules,
+        module_settings or load_module_settings(modules),
+        mongo_url=mongo_url,
+        redis_url=redis_url,
+        chaos=chaos,
+        archive=archive,
     )
+    codec = SessionCodec(
+        jwt_key, timedelta(seconds=settings.session_ttl), secure_cookie=settings.cookie_secure
+    )
+    session_store = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+    sessions = Sessions(codec, session_store, settings.db_prefix)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -52,22 +71,19 @@ def create_app(
             yield
         finally:
             await runtime.stop()
+            await session_store.aclose()
 
     return Litestar(
-        route_handlers=[_module_router(module, runtime) for module in modules],
+        route_handlers=[_module_router(running) for running in runtime.modules.values()],
         dependencies={
+            "sessions": provide(sessions),
             "current_user": Provide(provide_current_user),
             "user": Provide(provide_signed_in_user),
         },
-        state=State(
-            {
-                "runtime": runtime,
-                "settings": settings,
-                "sessions": SessionCodec(jwt_key, timedelta(seconds=settings.session_ttl)),
-            }
-        ),
+        state=State({"runtime": runtime}),  # for operators and tests; controllers never read it
         lifespan=[lifespan],
         before_request=_before_request,
+        before_send=[_renew_session],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(title="Ticketing", version="0.1.0", path="/api/schema"),
@@ -76,17 +92,16 @@ def create_app(
     )
 
 
-def _module_router(module: Module, runtime: Runtime) -> Router:
-    """Each module's routes get its own `transactions` dependency: its database, its outbox."""
-
-    def transactions() -> Any:
-        return runtime.transactions(module.name)
-
+def _module_router(running: RunningModule) -> Router:
+    """A module's routes with what its bootstrap bound, and its own `transactions`."""
     return Router(
         path="/",
-        route_handlers=list(module.routes),
-        dependencies={"transactions": Provide(transactions, sync_to_thread=False)},
-        tags=[module.name],
+        route_handlers=list(running.module.routes),
+        dependencies={
+            "transactions": provide(running.transactions),
+            **running.wiring.dependencies,
+        },
+        tags=[running.module.name],
     )
 
 
@@ -95,6 +110,13 @@ async def _before_request(request: Request[Any, Any, Any]) -> None:
     # set there would never reach the handler.
     set_correlation_id(request.headers.get("x-correlation-id") or new_id())
     _require_json_body(request)
+
+
+async def _renew_session(message: Message, scope: Scope) -> None:
+    """A session past half its life slides forward: the new cookie rides on this answer."""
+    cookie = scope.get("state", {}).get(RENEWED_SESSION)
+    if cookie is not None and message["type"] == "http.response.start":
+        message["headers"] = [*message.get("headers", []), cookie.to_encoded_header()]
 
 
 def _require_json_body(request: Request[Any, Any, Any]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from modules.auth import module as auth
 from modules.expiration import module as expiration
 from modules.kernel import Module
@@ -9,12 +11,12 @@ from modules.orders import module as orders
 from modules.payments import module as payments
 from modules.tickets import module as tickets
 
-AVAILABLE: dict[str, Module] = {
+AVAILABLE: dict[str, Module[Any]] = {
     module.name: module for module in (auth, tickets, orders, payments, expiration)
 }
 
 
-def select_modules(names: str | None) -> list[Module]:
+def select_modules(names: str | None) -> list[Module[Any]]:
     """Modules named in a comma-separated list (all when empty); ValueError for an unknown name."""
     if not names:
         return list(AVAILABLE.values())

@@ -1,35 +1,58 @@
-"""Connections and background work of one running app: Mongo, the bus, relays, module hooks."""
+"""Connections and background work of one running app: Mongo, the bus, relays, module services."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from beanie import init_beanie
 from pymongo import AsyncMongoClient
 
 from app.buses import build_bus
 from app.settings import Settings
-from bus import Bus, Relay, Transactions, inbox_guarded
+from bus import Bus
 from bus.archive import Archive
-from bus.inprocess import Chaos
-from modules.kernel import Module, ModuleContext
+from bus.chaos import Chaos
+from bus.relay import Relay
+from modules.kernel import (
+    Module,
+    ModuleContext,
+    ModuleSettings,
+    Transactions,
+    Wiring,
+    inbox_guarded,
+)
 
 CLOSE_TIMEOUT = 3.0
 
 
-class Runtime:
-    """Starts the selected modules: each on its own database, with its relay and listeners.
+@dataclass(frozen=True)
+class RunningModule:
+    """One module as composed for this process: its database's transactions, relay, wiring."""
 
-    `consume=False` runs a module without subscribing its listeners (the
-    dramatiq worker process only writes the expiration module's outbox).
+    module: Module[Any]
+    transactions: Transactions
+    relay: Relay
+    wiring: Wiring
+
+
+class Runtime:
+    """Composes the selected modules, each on its own database; starts and stops their work.
+
+    Composing connects to nothing (the clients connect on first use), so the app
+    factory can do it before the event loop runs. `consume=False` runs a module
+    without subscribing its listeners (the dramatiq worker process only writes
+    the expiration module's outbox).
     """
 
     def __init__(
         self,
         settings: Settings,
-        modules: Sequence[Module],
+        modules: Sequence[Module[Any]],
+        module_settings: Mapping[str, ModuleSettings],
         *,
         mongo_url: str,
         redis_url: str,
@@ -38,46 +61,52 @@ class Runtime:
         archive: Archive | None = None,
     ):
         self.settings = settings
-        self.modules = list(modules)
         self._mongo_url = mongo_url
-        self._redis_url = redis_url
-        self._chaos = chaos
         self._consume = consume
         self.archive = archive
-        self._clients: dict[str, AsyncMongoClient] = {}
-        self.contexts: dict[str, ModuleContext] = {}
-        self.relays: dict[str, Relay] = {}
-        self.bus: Bus | None = None
+        self._clients: dict[str, AsyncMongoClient[Any]] = {}
+        self.bus: Bus = build_bus(settings, self.client, redis_url, chaos)
+        self.modules: dict[str, RunningModule] = {}
+        for module in modules:
+            self.modules[module.name] = self._compose(
+                module, module_settings[module.name], redis_url
+            )
 
     @property
-    def client(self) -> AsyncMongoClient:
+    def client(self) -> AsyncMongoClient[Any]:
         return self._client_for(self._mongo_url)
 
     def transactions(self, module: str) -> Transactions:
-        return self.contexts[module].transactions
+        return self.modules[module].transactions
 
     async def start(self) -> None:
-        self.bus = build_bus(self.settings, self.client, self._redis_url, self._chaos)
-        for module in self.modules:
-            await self._start_module(module, self.bus)
-        for module in self.modules:  # before any event arrives: hooks set up what listeners use
-            for hook in module.on_startup:
-                await hook(self.contexts[module.name])
+        for running in self.modules.values():
+            await init_beanie(
+                database=running.transactions.database,
+                document_models=list(running.module.documents),
+            )
+        for running in self.modules.values():  # before any event arrives: listeners use them
+            for service in running.wiring.services:
+                await service.start()
+        if self._consume:
+            for running in self.modules.values():
+                for event_type, listener in running.wiring.listeners.items():
+                    handler = inbox_guarded(running.transactions, listener)
+                    self.bus.subscribe(running.module.name, event_type.subject, handler)
         if self.archive:
             self.archive.subscribe(self.bus)
             await self.archive.start()
         await self.bus.start()
-        for relay in self.relays.values():
-            await relay.start()
+        for running in self.modules.values():
+            await running.relay.start()
 
     async def stop(self) -> None:
-        for module in reversed(self.modules):
-            for hook in module.on_shutdown:
-                await hook(self.contexts[module.name])
-        for relay in self.relays.values():
-            await relay.stop()
-        if self.bus:
-            await self.bus.stop()
+        for running in reversed(self.modules.values()):
+            for service in reversed(running.wiring.services):
+                await service.stop()
+        for running in self.modules.values():
+            await running.relay.stop()
+        await self.bus.stop()
         if self.archive:
             await self.archive.stop()
         for client in self._clients.values():
@@ -86,22 +115,23 @@ class Runtime:
                 await asyncio.wait_for(client.close(), CLOSE_TIMEOUT)
         self._clients.clear()
 
-    def _client_for(self, url: str) -> AsyncMongoClient:
+    def _client_for(self, url: str) -> AsyncMongoClient[Any]:
         if url not in self._clients:
             self._clients[url] = AsyncMongoClient(url, tz_aware=True)
         return self._clients[url]
 
-    async def _start_module(self, module: Module, bus: Bus) -> None:
+    def _compose(
+        self, module: Module[Any], settings: ModuleSettings, redis_url: str
+    ) -> RunningModule:
         client = self._client_for(self.settings.mongo_urls.get(module.name, self._mongo_url))
         database = client[self.settings.database_name(module.name)]
-        await init_beanie(database=database, document_models=list(module.documents))
-        relay = Relay(database, bus)
-        transactions = Transactions(client, database, module.name, on_commit=relay.wake)
-        self.relays[module.name] = relay
-        self.contexts[module.name] = ModuleContext(
-            module.name, database, transactions, self.settings, self._redis_url
+        relay = Relay(database, self.bus)
+        transactions = Transactions(client, database, module.name, on_commit=relay.committed)
+        context = ModuleContext(
+            name=module.name,
+            settings=settings,
+            transactions=transactions,
+            redis_url=redis_url,
+            namespace=self.settings.db_prefix,
         )
-        if self._consume:
-            for event_type, listener in module.listeners.items():
-                handler = inbox_guarded(transactions, listener)
-                bus.subscribe(module.name, event_type.subject, handler)
+        return RunningModule(module, transactions, relay, module.bootstrap(context))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from modules.kernel import Module, ModuleSettings
+
+G = TypeVar("G", bound=BaseSettings)
 
 
 class SettingsError(Exception):
@@ -14,6 +19,8 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
+    """The deployment's own settings; each module declares its own group beside these."""
+
     model_config = SettingsConfigDict(
         env_prefix="TICKETING_", env_file=".env", extra="ignore", frozen=True
     )
@@ -27,16 +34,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".ticketing")
     db_prefix: str = Field(default="ticketing", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")
     jwt_key: SecretStr | None = None
-    session_ttl: int = Field(default=7 * 24 * 3600, gt=0)
-    order_ttl: int = Field(default=900, gt=0, le=7 * 24 * 3600)  # dramatiq delays cap at 7 days
+    session_ttl: int = Field(default=24 * 3600, gt=0)  # sliding: renewed past half its life
     cookie_secure: bool = False
     instance: str | None = None
     bus_max_attempts: int = Field(default=10, ge=1)
     bus_ack_wait: float = Field(default=30.0, gt=0)  # seconds before a peer claims an event
-    expiration_sweep: float = Field(default=30.0, gt=0)
-    run_worker: bool = True
-    stripe_secret_key: SecretStr | None = None
-    stripe_api_base: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @model_validator(mode="after")
@@ -48,19 +50,35 @@ class Settings(BaseSettings):
             )
         return self
 
-    @property
-    def local(self) -> bool:
-        """Local mode: no external server configured, so everything lives under the data dir."""
-        return not (self.mongo_url or self.redis_url)
-
     def database_name(self, module: str) -> str:
         return f"{self.db_prefix}_{module}"
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Settings from the environment (overrides win), or SettingsError naming the bad variable."""
+    return validated(Settings, overrides)
+
+
+def load_module_settings(
+    modules: Sequence[Module[Any]], **overrides: Any
+) -> dict[str, ModuleSettings]:
+    """Each module's own settings group, validated the same way; an override names a field of
+    one group or another (a name no group knows is an error, not silently ignored)."""
+    known = set(Settings.model_fields)
+    groups: dict[str, ModuleSettings] = {}
+    for module in modules:
+        fields = module.settings.model_fields
+        known |= set(fields)
+        mine = {key: value for key, value in overrides.items() if key in fields}
+        groups[module.name] = validated(module.settings, mine)
+    if unknown := set(overrides) - known:
+        raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    return groups
+
+
+def validated(kind: type[G], overrides: dict[str, Any]) -> G:
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return kind(**overrides)
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
 

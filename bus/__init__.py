@@ -1,4 +1,9 @@
-"""The event bus: contracts, envelope, the Bus interface, outbox, inbox and implementations."""
+"""What modules may use of the bus: event contracts, the envelope, the Bus interface.
+
+The implementations (`bus.inprocess`, `bus.redis_streams`), the relay, chaos,
+the delivery policy, the outbox format and stopping are the app's: import
+them from their submodules (an import-linter contract keeps modules out).
+"""
 
 from bus.envelope import Envelope, current_correlation_id, set_correlation_id
 from bus.events import (
@@ -7,15 +12,14 @@ from bus.events import (
     ExpirationComplete,
     OrderCancelled,
     OrderCreated,
+    OrderStatus,
     PaymentCreated,
+    PricedTicket,
     TicketCreated,
     TicketRef,
     TicketUpdated,
 )
-from bus.inbox import Listener, inbox_guarded
 from bus.interface import Bus, DeadLetter, GroupStatus, Handler, NotReadyYet, RetryPolicy
-from bus.relay import Relay
-from bus.unit_of_work import Transactions, UnitOfWork
 
 __all__ = (
     "EVENT_TYPES",
@@ -26,19 +30,16 @@ __all__ = (
     "ExpirationComplete",
     "GroupStatus",
     "Handler",
-    "Listener",
     "NotReadyYet",
     "OrderCancelled",
     "OrderCreated",
+    "OrderStatus",
     "PaymentCreated",
-    "Relay",
+    "PricedTicket",
     "RetryPolicy",
     "TicketCreated",
     "TicketRef",
     "TicketUpdated",
-    "Transactions",
-    "UnitOfWork",
     "current_correlation_id",
-    "inbox_guarded",
     "set_correlation_id",
 )

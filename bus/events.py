@@ -7,9 +7,11 @@ new event and a new consumer an old one.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+OrderStatus = Literal["created", "awaiting:payment", "complete", "cancelled"]
 
 
 class Event(BaseModel):
@@ -20,27 +22,34 @@ class Event(BaseModel):
 
 
 class TicketRef(BaseModel):
+    """The ticket an order is about."""
+
     model_config = ConfigDict(frozen=True, extra="ignore")
     id: str
-    price: int | None = None
 
 
-class TicketCreated(Event):
+class PricedTicket(TicketRef):
+    """The ticket an order reserved, with the price (cents) the buyer will be charged."""
+
+    price: int
+
+
+class TicketState(Event):
+    """A ticket as tickets announces it after each change; `version` orders the changes."""
+
+    id: str
+    version: int
+    title: str
+    price: int
+    user_id: str
+
+
+class TicketCreated(TicketState):
     subject: ClassVar[str] = "ticket.created"
-    id: str
-    version: int
-    title: str
-    price: int
-    user_id: str
 
 
-class TicketUpdated(Event):
+class TicketUpdated(TicketState):
     subject: ClassVar[str] = "ticket.updated"
-    id: str
-    version: int
-    title: str
-    price: int
-    user_id: str
     order_id: str | None = None
 
 
@@ -48,10 +57,10 @@ class OrderCreated(Event):
     subject: ClassVar[str] = "order.created"
     id: str
     version: int
-    status: str
+    status: OrderStatus
     user_id: str
     expires_at: datetime
-    ticket: TicketRef
+    ticket: PricedTicket
 
 
 class OrderCancelled(Event):

@@ -52,7 +52,7 @@ class RetryPolicy:
     max_delay: float = 5.0
 
     def delay(self, attempts: int) -> float:
-        return min(self.max_delay, self.base_delay * 2 ** max(0, attempts - 1))
+        return min(self.max_delay, self.base_delay * 2.0 ** max(0, attempts - 1))
 
 
 class Bus(Protocol):

@@ -8,23 +8,21 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
+from pymongo.errors import PyMongoError
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli.archive import archive_store, moment, with_store
-from app.cli.operate import with_bus
 from app.cli.tables import table
-from app.registry import AVAILABLE
-from app.settings import load_settings
-from bus import Bus
+from app.environment import Endpoints, attached_environment
+from app.registry import AVAILABLE, select_modules
+from app.runtime import Runtime
+from app.settings import Settings, load_module_settings, load_settings
+from bus import Event
 from bus.archive import ArchivedEvent, ArchiveStore, replay
 from bus.events import EVENT_TYPES
 
 FOLLOW_INTERVAL = 0.5
-GROUPS = {
-    module.name: {event.subject for event in module.listeners}
-    for module in AVAILABLE.values()
-    if module.listeners
-}
 
 
 def register(commands: Any) -> None:
@@ -39,7 +37,7 @@ def register(commands: Any) -> None:
     which.add_argument("--correlation", help="a correlation id: every event it led to")
     show.set_defaults(run=lambda args: with_store(lambda store: _show(store, args)))
     replay = actions.add_parser("replay", help="deliver archived events again to one group")
-    replay.add_argument("--group", required=True, choices=sorted(GROUPS), help="consumer group")
+    replay.add_argument("--group", required=True, choices=sorted(AVAILABLE), help="consumer group")
     replay.add_argument("--subject", choices=sorted(EVENT_TYPES), help="only this subject")
     replay.add_argument("--since", type=moment, help="only events that occurred since then")
     replay.set_defaults(run=_replay)
@@ -131,21 +129,42 @@ def _aggregate(event: ArchivedEvent) -> str:
 
 
 def _replay(args: Any) -> int:
-    handled = GROUPS[args.group]
+    settings = load_settings()
+    with attached_environment(settings) as endpoints:
+        return asyncio.run(_replay_from_archive(settings, endpoints, args))
+
+
+async def _replay_from_archive(settings: Settings, endpoints: Endpoints, args: Any) -> int:
+    """The modules composed as a deployment composes them (connecting to nothing) tell which
+    subjects the group handles; their bus carries the replay."""
+    modules = select_modules(None)
+    runtime = Runtime(
+        settings,
+        modules,
+        load_module_settings(modules),
+        mongo_url=endpoints.mongo_url,
+        redis_url=endpoints.redis_url,
+        consume=False,
+    )
+    try:
+        subjects = _subjects(args, runtime.modules[args.group].wiring.listeners)
+        async with archive_store(settings, schema_ready=True) as store:
+            replayed = await replay(store, runtime.bus, args.group, subjects, args.since)
+    except (SQLAlchemyError, PyMongoError, RedisError) as error:
+        print(f"ticketing: replay failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await runtime.bus.stop(grace=0)
+        await runtime.client.close()
+    print(f"replayed {replayed} event(s) to {args.group}")
+    return 0
+
+
+def _subjects(args: Any, listeners: Collection[type[Event]]) -> list[str]:
+    handled = sorted(event.subject for event in listeners)
+    if not handled:
+        raise ValueError(f"{args.group} handles no events")
     if args.subject and args.subject not in handled:
-        raise ValueError(
-            f"{args.group} does not handle {args.subject}; it handles {', '.join(sorted(handled))}"
-        )
-    subjects = [args.subject] if args.subject else sorted(handled)
-
-    async def from_archive(bus: Bus) -> int:
-        try:
-            async with archive_store(load_settings(), schema_ready=True) as store:
-                replayed = await replay(store, bus, args.group, subjects, args.since)
-        except SQLAlchemyError as error:
-            print(f"ticketing: the archive's store failed: {error}", file=sys.stderr)
-            return 1
-        print(f"replayed {replayed} event(s) to {args.group}")
-        return 0
-
-    return with_bus(from_archive)
+        listed = ", ".join(handled)
+        raise ValueError(f"{args.group} does not handle {args.subject}; it handles {listed}")
+    return [args.subject] if args.subject else handled

@@ -23,20 +23,20 @@ def register(commands: Any) -> None:
     actions = dead.add_subparsers(required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="list dead letters")
     listing.add_argument("--group", help="only this consumer group (module)")
-    listing.set_defaults(run=lambda args: with_bus(lambda bus: _list(bus, args.group)))
+    listing.set_defaults(run=lambda args: _with_bus(lambda bus: _list(bus, args.group)))
     replay = actions.add_parser("replay", help="deliver dead letters again")
     target = replay.add_mutually_exclusive_group(required=True)
     target.add_argument("id", nargs="?", help="the dead letter's id (from `list`)")
     target.add_argument("--all", action="store_true", help="replay every dead letter")
-    replay.set_defaults(run=lambda args: with_bus(lambda bus: _replay(bus, args.id, args.all)))
+    replay.set_defaults(run=lambda args: _with_bus(lambda bus: _replay(bus, args.id, args.all)))
 
     bus = commands.add_parser("bus", help="inspect the event bus")
     bus_actions = bus.add_subparsers(required=True, metavar="ACTION")
     status = bus_actions.add_parser("status", help="per subject and group: backlog, pending")
-    status.set_defaults(run=lambda _: with_bus(_status))
+    status.set_defaults(run=lambda _: _with_bus(_status))
 
 
-def with_bus(action: Callable[[Bus], Awaitable[int]]) -> int:
+def _with_bus(action: Callable[[Bus], Awaitable[int]]) -> int:
     settings = load_settings()
     with attached_environment(settings) as endpoints:
 

@@ -12,7 +12,7 @@ import uvicorn
 from app.environment import local_environment
 from app.factory import create_app
 from app.registry import select_modules
-from app.settings import Settings, load_settings
+from app.settings import Settings, load_module_settings, load_settings
 from bus.archive import Archive, load_archive_settings
 
 
@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(**overrides)
     archive_settings = load_archive_settings()
     modules = select_modules(args.modules)
+    module_settings = load_module_settings(modules)
     configure_logging(settings)
     stop_on_sigterm_like_sigint()
     with local_environment(settings) as endpoints:
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
             mongo_url=endpoints.mongo_url,
             redis_url=endpoints.redis_url,
             jwt_key=endpoints.jwt_key,
+            module_settings=module_settings,
             archive=archive,
         )
         print(

@@ -11,7 +11,7 @@ from app.cli.serve import configure_logging
 from app.environment import local_environment
 from app.registry import select_modules
 from app.runtime import Runtime
-from app.settings import Settings, load_settings
+from app.settings import load_module_settings, load_settings
 
 
 def register(commands: Any) -> None:
@@ -20,22 +20,25 @@ def register(commands: Any) -> None:
 
 
 def run(_: argparse.Namespace) -> int:
-    settings = load_settings(run_worker=True)
+    settings = load_settings()
+    modules = select_modules("expiration")
+    module_settings = load_module_settings(modules, run_worker=True)
     configure_logging(settings)
     with local_environment(settings) as endpoints:
-        asyncio.run(_work(settings, endpoints.mongo_url, endpoints.redis_url))
+        runtime = Runtime(
+            settings,
+            modules,
+            module_settings,
+            mongo_url=endpoints.mongo_url,
+            redis_url=endpoints.redis_url,
+            consume=False,
+        )
+        asyncio.run(_work(runtime))
     return 0
 
 
-async def _work(settings: Settings, mongo_url: str, redis_url: str) -> None:
-    """Expiration's hooks (worker, sweep) and relay, without consuming its events."""
-    runtime = Runtime(
-        settings,
-        select_modules("expiration"),
-        mongo_url=mongo_url,
-        redis_url=redis_url,
-        consume=False,
-    )
+async def _work(runtime: Runtime) -> None:
+    """Expiration's services (worker, sweep) and relay, without consuming its events."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -1,3 +1,3 @@
-from bus.inprocess.bus import Chaos, InProcessBus
+from bus.inprocess.bus import InProcessBus
 
-__all__ = ("Chaos", "InProcessBus")
+__all__ = ("InProcessBus",)

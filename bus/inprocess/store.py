@@ -1,9 +1,12 @@
 """Durable per-group delivery queues for the in-process bus, kept in Mongo.
 
-Each published event becomes one delivery per subscribed group. Claiming a
-delivery leases it for the ack wait; it is deleted only when its handler
-succeeded. A consumer that dies holding it lets the lease run out and another
-consumer (or the next run) claims it, as a Redis pending entry is re-claimed.
+Each published event becomes one delivery per subscribed group. A delivery is
+leased (its `due_at` pushed past the ack wait) while a consumer handles it and
+deleted once its handler succeeded. A consumer that dies holding it lets the
+lease run out and another consumer (or the next run) claims it, as a Redis
+pending entry is re-claimed. Every query is served by an index (the `_id` one
+or `group, due_at, _id`), and finished deliveries are deleted: the cost of a
+delivery does not grow with history.
 """
 
 from __future__ import annotations
@@ -12,54 +15,75 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bus.envelope import Envelope
+from bus.inprocess.status import group_statuses
 from bus.interface import DeadLetter, GroupStatus
+from bus.timestamps import stored_now as now
+
+Delivery = dict[str, Any]
+DUE = [("group", ASCENDING), ("due_at", ASCENDING), ("_id", ASCENDING)]
 
 
 class DeliveryStore:
-    def __init__(self, database: AsyncDatabase):
+    def __init__(self, database: AsyncDatabase[Delivery]):
         self._deliveries = database["deliveries"]
         self._dead_letters = database["dead_letters"]
         self._client = database.client
 
     async def ensure_indexes(self) -> None:
-        await self._deliveries.create_index([("group", ASCENDING), ("due_at", ASCENDING)])
+        await self._deliveries.create_index(DUE)
         await self._dead_letters.create_index([("group", ASCENDING), ("dead_at", ASCENDING)])
 
-    async def add(self, group: str, envelope: Envelope, due_at: datetime) -> ObjectId:
-        delivery = _delivery(group, envelope.to_document(), due_at)
-        await self._deliveries.insert_one(delivery)
-        return delivery["_id"]
+    async def add(
+        self, groups: list[str], envelope: Envelope, lease: timedelta | None
+    ) -> list[Delivery]:
+        """One delivery per group in one write; with a `lease`, born claimed by the caller."""
+        document = envelope.to_document()
+        if lease is None:
+            deliveries = [_delivery(group, document, now(), attempts=0) for group in groups]
+        else:
+            due_at = now(lease)
+            deliveries = [_delivery(group, document, due_at, attempts=1) for group in groups]
+        await self._deliveries.insert_many(deliveries)
+        return deliveries
 
-    async def claim(self, delivery_id: ObjectId, lease: timedelta) -> dict[str, Any] | None:
-        """Lease one delivery if it is due; None if another consumer holds it or it is done."""
-        now = datetime.now(UTC)
-        return await self._deliveries.find_one_and_update(
-            {"_id": delivery_id, "due_at": {"$lte": now}},
-            {"$set": {"due_at": now + lease, "leased": True}, "$inc": {"attempts": 1}},
-            return_document=ReturnDocument.AFTER,
+    async def claim(self, delivery: Delivery, lease: timedelta) -> Delivery | None:
+        """Lease a delivery read earlier, if nobody touched it since; None if somebody did."""
+        claimed = {**delivery, "due_at": now(lease), "attempts": delivery["attempts"] + 1}
+        result = await self._deliveries.update_one(
+            {"group": delivery["group"], "due_at": delivery["due_at"], "_id": delivery["_id"]},
+            {"$set": {"due_at": claimed["due_at"], "attempts": claimed["attempts"]}},
         )
+        return claimed if result.modified_count else None
 
-    async def due(self, group: str, limit: int) -> list[ObjectId]:
+    async def due(self, group: str, limit: int) -> list[Delivery]:
         """Deliveries nobody holds: published elsewhere, left by a dead consumer or a past run."""
-        cursor = self._deliveries.find(
-            {"group": group, "due_at": {"$lte": datetime.now(UTC)}}, projection={"_id": 1}
-        )
-        return [document["_id"] async for document in cursor.limit(limit)]
+        cursor = self._deliveries.find({"group": group, "due_at": {"$lte": now()}})
+        return await cursor.limit(limit).to_list()
 
     async def acknowledge(self, delivery_id: ObjectId) -> None:
         await self._deliveries.delete_one({"_id": delivery_id})
 
-    async def retry_later(self, delivery_id: ObjectId, due_at: datetime, error: str) -> None:
+    async def retry_later(self, delivery: Delivery, delay: float, error: str) -> Delivery:
+        waiting = {**delivery, "due_at": now(timedelta(seconds=delay)), "last_error": error}
         await self._deliveries.update_one(
-            {"_id": delivery_id},
-            {"$set": {"due_at": due_at, "leased": False, "last_error": error}},
+            {"_id": delivery["_id"]},
+            {"$set": {"due_at": waiting["due_at"], "last_error": error}},
         )
+        return waiting
 
-    async def bury(self, delivery: dict[str, Any], error: str) -> None:
+    async def release(self, deliveries: list[Delivery]) -> None:
+        """Hand back deliveries claimed but never started, for the next run to take at once."""
+        if deliveries:
+            await self._deliveries.update_many(
+                {"_id": {"$in": [delivery["_id"] for delivery in deliveries]}},
+                {"$set": {"due_at": now()}, "$inc": {"attempts": -1}},
+            )
+
+    async def bury(self, delivery: Delivery, error: str) -> None:
         """Move a delivery to the dead letters in one transaction: never both, never neither."""
         dead = {
             "_id": delivery["_id"],
@@ -83,35 +107,7 @@ class DeliveryStore:
         return [_dead_letter(document) async for document in cursor]
 
     async def status(self) -> list[GroupStatus]:
-        now = datetime.now(UTC)
-        rows: dict[tuple[str, str], dict[str, Any]] = {}
-        for row in await _group_counts(
-            self._deliveries,
-            {
-                "total": {"$sum": 1},
-                "pending": {"$sum": {"$cond": ["$leased", 1, 0]}},
-                "oldest": {"$min": "$_id"},
-            },
-        ):
-            rows[(row["_id"]["group"], row["_id"]["subject"])] = row
-        for row in await _group_counts(self._dead_letters, {"dead": {"$sum": 1}}):
-            rows.setdefault((row["_id"]["group"], row["_id"]["subject"]), {}).update(row)
-        return [
-            GroupStatus(
-                subject=subject,
-                group=group,
-                length=row.get("total", 0),
-                pending=row.get("pending", 0),
-                lag=row.get("total", 0) - row.get("pending", 0),
-                oldest_pending_age=(
-                    (now - row["oldest"].generation_time).total_seconds()
-                    if row.get("oldest")
-                    else None
-                ),
-                dead_letters=row.get("dead", 0),
-            )
-            for (group, subject), row in sorted(rows.items())
-        ]
+        return await group_statuses(self._deliveries, self._dead_letters, now())
 
     async def replay(self, dead_letter_id: str) -> bool:
         if not ObjectId.is_valid(dead_letter_id):
@@ -124,7 +120,7 @@ class DeliveryStore:
                 {"_id": ObjectId(dead_letter_id)}, session=session
             )
             if dead:
-                delivery = _delivery(dead["group"], dead["envelope"], datetime.now(UTC))
+                delivery = _delivery(dead["group"], dead["envelope"], now(), attempts=0)
                 await self._deliveries.insert_one(delivery, session=session)
                 replayed = True
 
@@ -133,15 +129,14 @@ class DeliveryStore:
         return replayed
 
 
-async def _group_counts(collection: Any, extra: dict[str, Any]) -> list[dict[str, Any]]:
-    pipeline = [
-        {"$group": {"_id": {"group": "$group", "subject": "$envelope.subject"}, **extra}},
-    ]
-    return [row async for row in await collection.aggregate(pipeline)]
-
-
-def _delivery(group: str, envelope: dict[str, Any], due_at: datetime) -> dict[str, Any]:
-    return {"group": group, "envelope": envelope, "due_at": due_at, "attempts": 0, "leased": False}
+def _delivery(group: str, envelope: dict[str, Any], due_at: datetime, attempts: int) -> Delivery:
+    return {
+        "_id": ObjectId(),
+        "group": group,
+        "envelope": envelope,
+        "due_at": due_at,
+        "attempts": attempts,
+    }
 
 
 def _dead_letter(document: dict[str, Any]) -> DeadLetter:

@@ -8,16 +8,19 @@ import socket
 import time
 from collections import defaultdict
 from datetime import datetime
+from typing import cast
 
 import redis.asyncio as redis
 from redis.exceptions import ResponseError
 
+from bus.delivery import DEFAULT_RETRY
 from bus.envelope import Envelope
 from bus.interface import DeadLetter, GroupStatus, Handler, RetryPolicy
 from bus.redis_streams.consumer import GroupConsumer
 from bus.redis_streams.keys import Keys
+from bus.stopping import CANCEL_DEADLINE
 
-DEFAULT_RETRY = RetryPolicy()
+Entry = tuple[str, dict[str, str]]  # a stream entry's id and fields (decoded responses)
 
 
 class RedisStreamsBus:
@@ -47,7 +50,6 @@ class RedisStreamsBus:
         self._client = redis.Redis.from_url(url, decode_responses=True)
         self._consumers: list[GroupConsumer] = []
         self._readers: list[redis.Redis] = []
-        self._loops: list[asyncio.Task[None]] = []
 
     def subscribe(self, group: str, subject: str, handler: Handler) -> None:
         self._handlers[group][subject] = handler
@@ -78,32 +80,26 @@ class RedisStreamsBus:
                 block_ms=self._block_ms,
                 concurrency=self._concurrency,
             )
-            await consumer.ensure_groups()
             self._readers.append(reader)
+            await consumer.ensure_groups()
             self._consumers.append(consumer)
-            self._loops.append(asyncio.create_task(consumer.run(), name=f"bus-{group}"))
+            consumer.start()
 
     async def stop(self, grace: float = 10.0) -> None:
-        for consumer in self._consumers:
-            consumer.stop_reading()
-        for loop in self._loops:
-            loop.cancel()  # an interrupted read or claim leaves its entries pending, not lost
-        await asyncio.gather(*self._loops, return_exceptions=True)
-        for consumer in self._consumers:
-            await consumer.drain(grace)
-        for reader in self._readers:
-            await reader.aclose()
-        await self._client.aclose()
+        """Stop reading; handlers still running after `grace` stay pending for a live consumer."""
+        await asyncio.gather(*(consumer.stop(grace) for consumer in self._consumers))
+        for connection in [*self._readers, self._client]:
+            with contextlib.suppress(Exception):  # closing a dead connection must not block
+                await asyncio.wait_for(connection.aclose(), CANCEL_DEADLINE)
         self._consumers.clear()
-        self._loops.clear()
         self._readers.clear()
 
     async def dead_letters(self, group: str | None = None) -> list[DeadLetter]:
         groups = [group] if group else await self._dead_letter_groups()
-        letters = []
+        letters: list[DeadLetter] = []
         for name in groups:
-            for entry_id, fields in await self._client.xrange(self._keys.dead_letters(name)):
-                letters.append(_dead_letter(name, entry_id, fields))
+            entries = cast(list[Entry], await self._client.xrange(self._keys.dead_letters(name)))
+            letters.extend(_dead_letter(name, entry_id, fields) for entry_id, fields in entries)
         return sorted(letters, key=lambda letter: letter.dead_at)
 
     async def replay(self, dead_letter_id: str) -> bool:
@@ -111,7 +107,8 @@ class RedisStreamsBus:
         group, _, entry_id = dead_letter_id.partition("/")
         key = self._keys.dead_letters(group)
         with contextlib.suppress(ResponseError):
-            entries = await self._client.xrange(key, entry_id, entry_id) if entry_id else []
+            found = await self._client.xrange(key, entry_id, entry_id) if entry_id else []
+            entries = cast(list[Entry], found)
             if entries:
                 fields = entries[0][1]
                 async with self._client.pipeline(transaction=True) as multi:

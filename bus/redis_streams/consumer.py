@@ -6,20 +6,23 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bus.envelope import Envelope, set_correlation_id
+from bus.delivery import Ack, Bury, deliver_once
+from bus.envelope import Envelope
 from bus.failpoints import crash_if_armed
-from bus.interface import Handler, NotReadyYet, RetryPolicy
+from bus.interface import Handler, RetryPolicy
 from bus.redis_streams.keys import Keys
+from bus.stopping import Background, drain
 
 log = logging.getLogger(__name__)
 RECONNECT_DELAY = 0.5
+Entries = tuple[str, list[tuple[str, dict[str, str]]]]  # a stream and its (id, fields) entries
 
 
 class GroupConsumer:
@@ -52,7 +55,7 @@ class GroupConsumer:
         self._slots = asyncio.Semaphore(concurrency)
         self._concurrency = concurrency
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._stopping = asyncio.Event()
+        self._loops = Background()
 
     async def ensure_groups(self) -> None:
         """Create the group on every stream from its start: a new group reads retained history."""
@@ -60,9 +63,20 @@ class GroupConsumer:
             with contextlib.suppress(ResponseError):  # BUSYGROUP: it exists already
                 await self._client.xgroup_create(stream, self._group, id="0", mkstream=True)
 
-    async def run(self) -> None:
-        await self.ensure_groups()
-        while not self._stopping.is_set():
+    def start(self) -> None:
+        self._loops.spawn(self._run(), f"bus-{self._group}")
+
+    async def stop(self, grace: float) -> None:
+        """Stop reading; handlers in flight get `grace` seconds, the rest stay pending in Redis.
+
+        An interrupted read or claim leaves its entries pending, not lost: a
+        live consumer claims them after the ack wait.
+        """
+        await self._loops.stop()
+        await drain(self._in_flight, grace)
+
+    async def _run(self) -> None:
+        while self._loops.running:
             try:
                 await self._claim_abandoned()
                 await self._read_new()
@@ -73,19 +87,7 @@ class GroupConsumer:
                 await self.ensure_groups()
             except (RedisConnectionError, RedisTimeoutError, OSError) as error:
                 log.warning("bus: %s lost Redis (%s); reconnecting", self._group, error)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), RECONNECT_DELAY)
-
-    def stop_reading(self) -> None:
-        self._stopping.set()
-
-    async def drain(self, grace: float) -> None:
-        """Let handlers in flight finish for `grace` seconds; the rest stay pending in Redis."""
-        if self._in_flight:
-            _, unfinished = await asyncio.wait(self._in_flight, timeout=grace)
-            for task in unfinished:
-                task.cancel()  # left pending in Redis: a live consumer claims it later
-            await asyncio.gather(*unfinished, return_exceptions=True)
+                await self._loops.pause(RECONNECT_DELAY)
 
     async def _claim_abandoned(self) -> None:
         for stream in self._streams:
@@ -110,7 +112,7 @@ class GroupConsumer:
             count=free,
             block=self._block_ms,
         )
-        for stream, entries in response or []:
+        for stream, entries in cast(list[Entries] | None, response) or []:
             for entry_id, fields in entries:
                 await self._dispatch(stream, entry_id, fields, redelivered=False)
 
@@ -120,11 +122,16 @@ class GroupConsumer:
         await self._slots.acquire()
         task = asyncio.create_task(self._deliver(stream, entry_id, fields, redelivered))
         self._in_flight.add(task)
-        task.add_done_callback(lambda done: (self._in_flight.discard(done), self._slots.release()))
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._slots.release()
 
     async def _deliver(
         self, stream: str, entry_id: str, fields: dict[str, str], redelivered: bool
     ) -> None:
+        """Retry in place while keeping the claim fresh: Redis has no delayed re-delivery."""
         envelope = Envelope.model_validate_json(fields["envelope"])
         handler = self._handlers.get(self._streams[stream] or envelope.subject)
         if handler is None:
@@ -133,29 +140,19 @@ class GroupConsumer:
             return
         attempts = await self._times_delivered(stream, entry_id) if redelivered else 1
         while True:
-            set_correlation_id(envelope.correlation_id)
-            try:
-                await handler(envelope)
-            except Exception as error:
-                reason = f"{type(error).__name__}: {error}"
-                if attempts >= self._retry.max_attempts:
-                    await self._bury(stream, entry_id, fields, attempts, reason)
-                    return
-                if not isinstance(error, NotReadyYet):
-                    log.warning(
-                        "bus: %s failed on %s (attempt %d): %s",
-                        self._group,
-                        envelope.subject,
-                        attempts,
-                        reason,
-                    )
-                await asyncio.sleep(self._retry.delay(attempts))
-                await self._keep_claim(stream, entry_id)
-                attempts += 1
-            else:
+            decision = await deliver_once(
+                handler, envelope, group=self._group, attempts=attempts, policy=self._retry
+            )
+            if isinstance(decision, Ack):
                 crash_if_armed("consumer.before_ack")
                 await self._acknowledge(stream, entry_id)
                 return
+            if isinstance(decision, Bury):
+                await self._bury(stream, entry_id, fields, attempts, decision.reason)
+                return
+            await asyncio.sleep(decision.delay)
+            await self._keep_claim(stream, entry_id)
+            attempts += 1
 
     async def _acknowledge(self, stream: str, entry_id: str) -> None:
         if stream != self._replay:
@@ -178,9 +175,6 @@ class GroupConsumer:
         self, stream: str, entry_id: str, fields: dict[str, str], attempts: int, reason: str
     ) -> None:
         """Dead-letter and acknowledge in one MULTI: never both, never neither."""
-        log.error(
-            "bus: %s gave up on %s after %d attempts: %s", self._group, entry_id, attempts, reason
-        )
         dead: dict[Any, Any] = {
             "envelope": fields["envelope"],
             "stream": stream,

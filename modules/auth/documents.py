@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from beanie import Document
 from pymongo import ASCENDING, IndexModel
 
+from modules.kernel import Versioned
 
-class User(Document):
+
+class User(Versioned):
     """A user; the unique index on email is what makes sign-up safe under concurrency."""
 
     email: str

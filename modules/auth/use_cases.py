@@ -6,26 +6,49 @@ from pymongo.errors import DuplicateKeyError
 
 from modules.auth.documents import User
 from modules.auth.domain import credentials_for_sign_in, credentials_for_sign_up
-from modules.auth.passwords import hash_password, verify_password
-from modules.kernel import BadRequest
+from modules.auth.passwords import Passwords
+from modules.kernel import BadRequest, Transactions, UnitOfWork
+
+EMAIL_IN_USE = "Email in use"
 
 
-async def sign_up(email: str | None, password: str | None) -> User:
+async def sign_up(
+    transactions: Transactions, passwords: Passwords, email: str | None, password: str | None
+) -> User:
     credentials = credentials_for_sign_up(email, password)
     if await User.find_one(User.email == credentials.email):
-        raise BadRequest("Email in use", "email")
-    user = User(email=credentials.email, password_hash=await hash_password(credentials.password))
+        raise BadRequest(EMAIL_IN_USE, "email")
+    user = User(email=credentials.email, password_hash=await passwords.hash(credentials.password))
+
+    async def work(unit: UnitOfWork) -> User:
+        return await unit.insert(user)
+
     try:
-        await user.insert()
+        return await transactions.run(work)
     except DuplicateKeyError:  # a concurrent sign-up won the race; the index decided
-        raise BadRequest("Email in use", "email") from None
-    return user
+        raise BadRequest(EMAIL_IN_USE, "email") from None
 
 
-async def sign_in(email: str | None, password: str | None) -> User:
+async def sign_in(
+    transactions: Transactions, passwords: Passwords, email: str | None, password: str | None
+) -> User:
     credentials = credentials_for_sign_in(email, password)
     user = await User.find_one(User.email == credentials.email)
-    if not await verify_password(user.password_hash if user else None, credentials.password):
+    verdict = await passwords.verify(user.password_hash if user else None, credentials.password)
+    if user is None or not verdict.matches:
         raise BadRequest("Invalid credentials")
-    assert user is not None
+    if verdict.needs_rehash:
+        await _upgrade_hash(transactions, passwords, user, credentials.password)
     return user
+
+
+async def _upgrade_hash(
+    transactions: Transactions, passwords: Passwords, user: User, password: str
+) -> None:
+    """The hash parameters changed since this password was set: store it with today's."""
+    user.password_hash = await passwords.hash(password)
+
+    async def work(unit: UnitOfWork) -> None:
+        await unit.save_if_unchanged(user)
+
+    await transactions.run(work)

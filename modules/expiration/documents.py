@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from beanie import Document
 from pymongo import ASCENDING, IndexModel
+
+from modules.kernel import Versioned
 
 
 class ExpiryState(StrEnum):
@@ -13,7 +14,7 @@ class ExpiryState(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Expiry(Document):
+class Expiry(Versioned):
     """Expiration's own record of an order's window (id = order id); never the orders database.
 
     It makes firing idempotent (only a scheduled expiry fires) and lets the

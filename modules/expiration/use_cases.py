@@ -1,54 +1,71 @@
-"""Recording, cancelling and firing order expiries."""
+"""Recording, dropping and firing order expiries, and sweeping for lost ones."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
+from datetime import UTC, datetime, timedelta
 
 from beanie import PydanticObjectId
 
-from bus import ExpirationComplete, Transactions, UnitOfWork
+from bus import ExpirationComplete
 from modules.expiration.documents import Expiry, ExpiryState
+from modules.kernel import Transactions, UnitOfWork
+
+log = logging.getLogger(__name__)
+# How late an expiry may be before the sweep treats its delayed message as lost.
+SWEEP_GRACE = timedelta(seconds=5)
+SWEEP_BATCH = 500
 
 
 async def record_expiry(unit: UnitOfWork, order_id: str, expires_at: datetime) -> bool:
     """True if newly scheduled; False if known already (a duplicate, or cancelled first)."""
-    if await Expiry.get(PydanticObjectId(order_id), session=unit.session):
+    if await unit.get(Expiry, PydanticObjectId(order_id)):
         return False
     expiry = Expiry(
         id=PydanticObjectId(order_id), expires_at=expires_at, state=ExpiryState.SCHEDULED
     )
-    await expiry.insert(session=unit.session)
+    await unit.insert(expiry)
     return True
 
 
 async def drop_expiry(unit: UnitOfWork, order_id: str) -> None:
     """The order ended before its window: its expiry need not fire (remembered if early)."""
-    expiry = await Expiry.get(PydanticObjectId(order_id), session=unit.session)
+    expiry = await unit.get(Expiry, PydanticObjectId(order_id))
     if expiry is None:
         cancelled = Expiry(
             id=PydanticObjectId(order_id), expires_at=datetime.now(UTC), state=ExpiryState.CANCELLED
         )
-        await cancelled.insert(session=unit.session)
+        await unit.insert(cancelled)
     elif expiry.state is ExpiryState.SCHEDULED:
-        await expiry.set({Expiry.state: ExpiryState.CANCELLED}, session=unit.session)
+        expiry.state = ExpiryState.CANCELLED
+        await unit.save_if_unchanged(expiry)
 
 
 async def fire_expiry(transactions: Transactions, order_id: str) -> bool:
     """Publish `expiration.complete` once per order, however often the message is delivered."""
 
     async def work(unit: UnitOfWork) -> bool:
-        result = await Expiry.get_pymongo_collection().update_one(
-            {"_id": PydanticObjectId(order_id), "state": ExpiryState.SCHEDULED.value},
-            {"$set": {"state": ExpiryState.FIRED.value}},
-            session=unit.session,
-        )
-        if result.modified_count:
-            unit.publish(ExpirationComplete(order_id=order_id))
-        return bool(result.modified_count)
+        expiry = await unit.get(Expiry, PydanticObjectId(order_id))
+        if expiry is None or expiry.state is not ExpiryState.SCHEDULED:
+            return False
+        expiry.state = ExpiryState.FIRED
+        await unit.save_if_unchanged(expiry)
+        unit.publish(ExpirationComplete(order_id=order_id))
+        return True
 
     return await transactions.run(work)
 
 
-async def overdue_order_ids(before: datetime, limit: int = 500) -> list[str]:
+async def sweep_overdue(transactions: Transactions) -> int:
+    """Fire every expiry overdue by more than the grace period; returns how many fired."""
+    fired = 0
+    for order_id in await overdue_order_ids(datetime.now(UTC) - SWEEP_GRACE):
+        fired += await fire_expiry(transactions, order_id)
+    if fired:
+        log.warning("expiration sweep fired %d expiries whose message was lost", fired)
+    return fired
+
+
+async def overdue_order_ids(before: datetime, limit: int = SWEEP_BATCH) -> list[str]:
     overdue = Expiry.find(Expiry.state == ExpiryState.SCHEDULED, Expiry.expires_at < before)
     return [str(expiry.id) for expiry in await overdue.limit(limit).to_list()]

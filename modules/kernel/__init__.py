@@ -1,4 +1,4 @@
-"""The shared kernel: errors, session guard and the Module shape. No business rules."""
+"""The shared kernel: errors, the session guard, persistence, the Module shape. No rules."""
 
 from modules.kernel.errors import (
     AppError,
@@ -11,17 +11,24 @@ from modules.kernel.errors import (
     ValidationFailed,
 )
 from modules.kernel.ids import object_id_or_404
-from modules.kernel.module import Hook, Module, ModuleContext
+from modules.kernel.inbox import Listener, inbox_guarded
+from modules.kernel.module import Module, ModuleContext, ModuleSettings, Service, Wiring, provide
 from modules.kernel.money import cents_to_number
+from modules.kernel.replicas import apply_in_order, record_once
+from modules.kernel.services import Periodic
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
+from modules.kernel.sessions import Sessions
+from modules.kernel.unit_of_work import Transactions, UnitOfWork
+from modules.kernel.versioned import Versioned
 from modules.kernel.web import (
+    RENEWED_SESSION,
     RequestBody,
     provide_current_user,
     provide_signed_in_user,
-    session_codec,
 )
 
 __all__ = (
+    "RENEWED_SESSION",
     "SESSION_COOKIE",
     "AppError",
     "BadRequest",
@@ -29,17 +36,28 @@ __all__ = (
     "CurrentUser",
     "FieldError",
     "Forbidden",
-    "Hook",
+    "Listener",
     "Module",
     "ModuleContext",
+    "ModuleSettings",
     "NotAuthenticated",
     "NotFound",
+    "Periodic",
     "RequestBody",
+    "Service",
     "SessionCodec",
+    "Sessions",
+    "Transactions",
+    "UnitOfWork",
     "ValidationFailed",
+    "Versioned",
+    "Wiring",
+    "apply_in_order",
     "cents_to_number",
+    "inbox_guarded",
     "object_id_or_404",
+    "provide",
     "provide_current_user",
     "provide_signed_in_user",
-    "session_codec",
+    "record_once",
 )

@@ -10,15 +10,19 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from modules.kernel.errors import NotAuthenticated
-from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
+from modules.kernel.session import SESSION_COOKIE, CurrentUser
+from modules.kernel.sessions import Sessions
+
+RENEWED_SESSION = "renewed_session"  # request state: a cookie the app sets on the response
 
 
-def session_codec(request: Request[Any, Any, Any]) -> SessionCodec:
-    return request.app.state.sessions
-
-
-async def provide_current_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
-    return session_codec(request).read(request.cookies.get(SESSION_COOKIE))
+async def provide_current_user(
+    request: Request[Any, Any, Any], sessions: NamedDependency[Sessions]
+) -> CurrentUser | None:
+    user = await sessions.user(request.cookies.get(SESSION_COOKIE))
+    if user is not None and sessions.due_for_renewal(user):
+        request.state[RENEWED_SESSION] = await sessions.renew(user)
+    return user
 
 
 async def provide_signed_in_user(
@@ -32,8 +36,8 @@ async def provide_signed_in_user(
 class RequestBody(BaseModel):
     """Base of JSON request bodies: camelCase on the wire, strict types, unknown keys ignored.
 
-    Fields are optional here so that missing values are reported by the use
-    case's own rules, with every invalid field listed at once.
+    Fields are optional here so that missing values are reported by the domain's own
+    rules, with every invalid field listed at once.
     """
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, strict=False)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from bus import Transactions
-from modules.kernel import CurrentUser
+from modules.kernel import CurrentUser, Transactions
 from modules.orders.schemas import OrderBody, OrderOut
 from modules.orders.use_cases import cancel_order, order_of, orders_of, place_order
 
@@ -23,13 +21,13 @@ class OrdersApi(Controller):
     @post("/", status_code=HTTP_201_CREATED)
     async def create(
         self,
-        request: Request[Any, Any, Any],
         data: JSONBody[OrderBody],
         user: NamedDependency[CurrentUser],
         transactions: NamedDependency[Transactions],
+        reservation_window: NamedDependency[timedelta],
     ) -> OrderOut:
-        ttl = timedelta(seconds=request.app.state.settings.order_ttl)
-        return OrderOut.of(await place_order(transactions, user, data.ticket_id, ttl))
+        order = await place_order(transactions, user, data.ticket_id, reservation_window)
+        return OrderOut.of(order)
 
     @get("/")
     async def list_mine(self, user: NamedDependency[CurrentUser]) -> list[OrderOut]:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from beanie import Document
 from pydantic import BaseModel
 from pymongo import ASCENDING, IndexModel
 
+from modules.kernel import Versioned
 from modules.orders.domain import ACTIVE_STATUSES, OrderStatus
 
 
@@ -18,11 +18,10 @@ class TicketSnapshot(BaseModel):
     version: int
 
 
-class Order(Document):
+class Order(Versioned):
     user_id: str
     status: OrderStatus
     expires_at: datetime
-    version: int = 0
     ticket: TicketSnapshot
 
     class Settings:
@@ -40,13 +39,12 @@ class Order(Document):
         ]
 
 
-class TicketReplica(Document):
+class TicketReplica(Versioned):
     """What orders knows of a ticket, built from ticket events in version order; same id."""
 
     title: str
     price: int
     user_id: str
-    version: int
 
     class Settings:
         name = "ticket_replicas"

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from modules.kernel import BadRequest, Forbidden
+from beanie import PydanticObjectId
+from bson import ObjectId
+
+from modules.kernel import BadRequest, Forbidden, object_id_or_404
+
+ORDER_NOT_FOUND = "Order not found"
 
 
 class OrderStatus(StrEnum):
@@ -40,3 +45,14 @@ def ensure_cancellable(status: OrderStatus) -> None:
 
 def is_awaiting_payment(status: OrderStatus) -> bool:
     return status in PAYABLE_STATUSES
+
+
+def ticket_id_to_order(ticket_id: str | None) -> PydanticObjectId:
+    """The ticket a buyer asks for: a malformed id is a bad request, not a missing ticket."""
+    if not ticket_id or not ObjectId.is_valid(ticket_id):
+        raise BadRequest("ticketId must be a valid ticket id", "ticketId")
+    return PydanticObjectId(ticket_id)
+
+
+def order_id_or_404(order_id: str) -> PydanticObjectId:
+    return object_id_or_404(order_id, ORDER_NOT_FOUND)

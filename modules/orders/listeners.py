@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bus import ExpirationComplete, PaymentCreated, TicketCreated, TicketUpdated, UnitOfWork
+from collections.abc import Mapping
+
+from bus import Event, ExpirationComplete, PaymentCreated, TicketCreated, TicketUpdated
+from modules.kernel import Listener, UnitOfWork
 from modules.orders.replica import apply_ticket_update, record_ticket
 from modules.orders.use_cases import expire_order, settle_payment
 
@@ -23,7 +26,7 @@ async def on_payment_created(event: PaymentCreated, unit: UnitOfWork) -> None:
     await settle_payment(unit, event.order_id)
 
 
-LISTENERS = {
+LISTENERS: Mapping[type[Event], Listener] = {
     TicketCreated: on_ticket_created,
     TicketUpdated: on_ticket_updated,
     ExpirationComplete: on_expiration_complete,

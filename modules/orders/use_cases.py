@@ -4,53 +4,52 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from beanie import PydanticObjectId
-from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from bus import OrderCancelled, OrderCreated, TicketRef, Transactions, UnitOfWork
-from modules.kernel import BadRequest, Conflict, CurrentUser, NotFound, object_id_or_404
+from bus import OrderCancelled, OrderCreated, PricedTicket, TicketRef
+from modules.kernel import BadRequest, CurrentUser, NotFound, Transactions, UnitOfWork
 from modules.orders.documents import Order, TicketReplica, TicketSnapshot
 from modules.orders.domain import (
+    ORDER_NOT_FOUND,
     OrderStatus,
     ensure_buyer,
     ensure_cancellable,
     ensure_not_own_ticket,
     is_awaiting_payment,
+    order_id_or_404,
+    ticket_id_to_order,
 )
 
 TICKET_TAKEN = "Ticket is already reserved"
 
 
 async def place_order(
-    transactions: Transactions, buyer: CurrentUser, ticket_id: str | None, ttl: timedelta
+    transactions: Transactions, buyer: CurrentUser, ticket_id: str | None, window: timedelta
 ) -> Order:
-    if not ticket_id or not ObjectId.is_valid(ticket_id):
-        raise BadRequest("ticketId must be a valid ticket id", "ticketId")
-    ticket = await TicketReplica.get(PydanticObjectId(ticket_id))
+    ticket = await TicketReplica.get(ticket_id_to_order(ticket_id))
     if ticket is None:
         raise NotFound("Ticket not found")
     ensure_not_own_ticket(buyer.id, ticket.user_id)
-    ticket_id = str(ticket.id)  # one spelling per ticket: "ABC…" and "abc…" must meet in the index
+    canonical_id = str(ticket.id)  # one spelling per ticket: "ABC…" and "abc…" meet in the index
 
     async def work(unit: UnitOfWork) -> Order:
         order = Order(
             user_id=buyer.id,
             status=OrderStatus.CREATED,
-            expires_at=_expiry(ttl),
+            expires_at=_expiry(window),
             ticket=TicketSnapshot(
-                id=ticket_id, title=ticket.title, price=ticket.price, version=ticket.version
+                id=canonical_id, title=ticket.title, price=ticket.price, version=ticket.version
             ),
         )
-        await order.insert(session=unit.session)
+        await unit.insert(order)
         unit.publish(
             OrderCreated(
                 id=str(order.id),
                 version=order.version,
-                status=order.status,
+                status="created",
                 user_id=order.user_id,
                 expires_at=order.expires_at,
-                ticket=TicketRef(id=ticket_id, price=ticket.price),
+                ticket=PricedTicket(id=canonical_id, price=ticket.price),
             )
         )
         return order
@@ -66,9 +65,9 @@ async def orders_of(buyer: CurrentUser) -> list[Order]:
 
 
 async def order_of(buyer: CurrentUser, order_id: str) -> Order:
-    order = await Order.get(_object_id(order_id))
+    order = await Order.get(order_id_or_404(order_id))
     if order is None:
-        raise NotFound("Order not found")
+        raise NotFound(ORDER_NOT_FOUND)
     ensure_buyer(buyer.id, order.user_id)
     return order
 
@@ -77,11 +76,11 @@ async def cancel_order(transactions: Transactions, buyer: CurrentUser, order_id:
     """The buyer gives up the reservation; cancelling twice is harmless and publishes once."""
 
     async def work(unit: UnitOfWork) -> Order:
-        order = await load_order(order_id, unit)
+        order = await _load(unit, order_id)
         ensure_buyer(buyer.id, order.user_id)
         ensure_cancellable(order.status)
         if order.status is not OrderStatus.CANCELLED:
-            await _cancel(order, unit)
+            await _cancel(unit, order)
         return order
 
     return await transactions.run(work)
@@ -89,56 +88,42 @@ async def cancel_order(transactions: Transactions, buyer: CurrentUser, order_id:
 
 async def expire_order(unit: UnitOfWork, order_id: str) -> None:
     """A late or repeated expiration is harmless: only an order awaiting payment is cancelled."""
-    order = await load_order(order_id, unit)
+    order = await _load(unit, order_id)
     if is_awaiting_payment(order.status):
-        await _cancel(order, unit)
+        await _cancel(unit, order)
 
 
 async def settle_payment(unit: UnitOfWork, order_id: str) -> None:
     """Paid in time: complete. Paid after cancellation: announce it again so payments refunds."""
-    order = await load_order(order_id, unit)
+    order = await _load(unit, order_id)
     if is_awaiting_payment(order.status):
-        await _save_status(order, OrderStatus.COMPLETE, unit)
+        order.status = OrderStatus.COMPLETE
+        await unit.save_if_unchanged(order)
     elif order.status is OrderStatus.CANCELLED:
-        unit.publish(_announce_cancellation(order))
+        unit.publish(_cancellation(order))
 
 
-async def _cancel(order: Order, unit: UnitOfWork) -> None:
-    await _save_status(order, OrderStatus.CANCELLED, unit)
-    unit.publish(_announce_cancellation(order))
+async def _cancel(unit: UnitOfWork, order: Order) -> None:
+    order.status = OrderStatus.CANCELLED
+    await unit.save_if_unchanged(order)
+    unit.publish(_cancellation(order))
 
 
-def _announce_cancellation(order: Order) -> OrderCancelled:
+def _cancellation(order: Order) -> OrderCancelled:
     return OrderCancelled(
         id=str(order.id), version=order.version, ticket=TicketRef(id=order.ticket.id)
     )
 
 
-async def load_order(order_id: str, unit: UnitOfWork) -> Order:
-    order = await Order.get(_object_id(order_id), session=unit.session)
+async def _load(unit: UnitOfWork, order_id: str) -> Order:
+    order = await unit.get(Order, order_id_or_404(order_id))
     if order is None:
-        raise NotFound("Order not found")
+        raise NotFound(ORDER_NOT_FOUND)
     return order
 
 
-async def _save_status(order: Order, status: OrderStatus, unit: UnitOfWork) -> None:
-    """Optimistic concurrency: write only if nobody changed the order since we read it."""
-    read_version = order.version
-    order.status, order.version = status, read_version + 1
-    result = await Order.get_pymongo_collection().update_one(
-        {"_id": order.id, "version": read_version},
-        {"$set": {"status": order.status.value, "version": order.version}},
-        session=unit.session,
-    )
-    if result.matched_count == 0:
-        raise Conflict()
-
-
-def _expiry(ttl: timedelta) -> datetime:
-    """Now + ttl, to the millisecond Mongo keeps: the answer, the stored order and event agree."""
-    expires_at = datetime.now(UTC) + ttl
+def _expiry(window: timedelta) -> datetime:
+    """Now + window, to the millisecond Mongo keeps: the answer, the stored order and the event
+    agree."""
+    expires_at = datetime.now(UTC) + window
     return expires_at.replace(microsecond=expires_at.microsecond // 1000 * 1000)
-
-
-def _object_id(order_id: str) -> PydanticObjectId:
-    return object_id_or_404(order_id, "Order not found")

@@ -7,10 +7,8 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from bus import Transactions
-from modules.kernel import CurrentUser
-from modules.payments.domain import payment_request
-from modules.payments.gateway import gateway
+from modules.kernel import CurrentUser, Transactions
+from modules.payments.providers import PaymentProvider
 from modules.payments.schemas import PaymentBody, PaymentOut
 from modules.payments.use_cases import create_payment
 
@@ -25,7 +23,7 @@ class PaymentsApi(Controller):
         data: JSONBody[PaymentBody],
         user: NamedDependency[CurrentUser],
         transactions: NamedDependency[Transactions],
+        provider: NamedDependency[PaymentProvider],
     ) -> PaymentOut:
-        order_id, token = payment_request(data.order_id, data.token)
-        payment = await create_payment(transactions, gateway.provider, user, order_id, token)
+        payment = await create_payment(transactions, provider, user, data.order_id, data.token)
         return PaymentOut(id=str(payment.id))

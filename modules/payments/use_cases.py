@@ -2,66 +2,88 @@
 
 from __future__ import annotations
 
-from beanie import PydanticObjectId
+import uuid
+from datetime import UTC, datetime
+
 from pymongo.errors import DuplicateKeyError
 
-from bus import PaymentCreated, Transactions, UnitOfWork
-from modules.kernel import BadRequest, CurrentUser, NotFound, object_id_or_404
-from modules.payments.documents import OrderReplica, Payment, PaymentStatus
-from modules.payments.domain import ensure_payable
-from modules.payments.providers import PaymentProvider
+from bus.failpoints import crash_if_armed
+from modules.kernel import (
+    BadRequest,
+    Conflict,
+    CurrentUser,
+    NotFound,
+    Transactions,
+    UnitOfWork,
+    object_id_or_404,
+)
+from modules.payments.documents import LIVE_STATUSES, OrderReplica, Payment, PaymentStatus
+from modules.payments.domain import PayableOrder, ensure_payable, payment_request
+from modules.payments.providers import CardDeclined, PaymentProvider
+from modules.payments.settlement import ALREADY_PAID, record_charge, record_failure
 
-ALREADY_PAID = "Order already paid"
+ORDER_NOT_FOUND = "Order not found"
+IN_PROGRESS = "A payment for this order is in progress; please retry"
 
 
 async def create_payment(
     transactions: Transactions,
     provider: PaymentProvider,
     buyer: CurrentUser,
-    order_id: str,
-    token: str,
+    order_id: str | None,
+    token: str | None,
 ) -> Payment:
-    """Charge outside the transaction (the order id is the idempotency key), then record it.
+    """Record the attempt, charge, then settle it: a charge never exists without its record.
 
-    Two concurrent submits both reach the provider with the same key, so the
-    card is charged once; the unique index lets one record it, the other 400s.
+    The pending attempt holds the order's one live payment (a unique index), so a
+    concurrent second submit is refused before it reaches the provider.
     """
-    order = await OrderReplica.get(_object_id(order_id))
-    if order is None:
-        raise NotFound("Order not found")
-    order_id = str(order.id)  # canonical: the unique index and the idempotency key compare text
-    ensure_payable(buyer.id, order.user_id, order.status)
-    if await Payment.find_one(Payment.order_id == order_id):
-        raise BadRequest(ALREADY_PAID)
-    charge = await provider.charge(order.price, "usd", token, idempotency_key=order_id)
-
-    async def record(unit: UnitOfWork) -> Payment:
-        payment = Payment(order_id=order_id, charge_id=charge.id)
-        await payment.insert(session=unit.session)
-        unit.publish(PaymentCreated(id=str(payment.id), order_id=order_id, charge_id=charge.id))
-        return payment
-
+    request = payment_request(order_id, token)
+    order = await OrderReplica.get(object_id_or_404(request.order_id, ORDER_NOT_FOUND))
+    if order is None or order.id is None:
+        raise NotFound(ORDER_NOT_FOUND)
+    payable = PayableOrder(order.user_id, order.status, order.expires_at)
+    ensure_payable(buyer.id, payable, datetime.now(UTC))
+    attempt = Payment(
+        order_id=str(order.id),  # canonical: the unique index compares text
+        attempt=uuid.uuid4().hex,
+        amount=order.price,
+        status=PaymentStatus.PENDING,
+    )
+    await _record_attempt(transactions, attempt)
+    assert attempt.id is not None
+    crash_if_armed("payments.before_charge")
     try:
-        return await transactions.run(record)
-    except DuplicateKeyError:
-        raise BadRequest(ALREADY_PAID) from None
+        charge = await provider.charge(attempt.amount, "usd", request.token, attempt.attempt)
+    except (CardDeclined, BadRequest) as refusal:
+        await record_failure(transactions, attempt.id, str(refusal))
+        raise
+    crash_if_armed("payments.after_charge")
+    return await record_charge(transactions, provider, attempt.id, charge)
 
 
 async def refund_if_paid(unit: UnitOfWork, provider: PaymentProvider, order_id: str) -> None:
     """The buyer is never charged without a ticket: a paid, cancelled order is refunded."""
-    payment = await Payment.find_one(
-        Payment.order_id == order_id,
-        Payment.status == PaymentStatus.SUCCEEDED,
-        session=unit.session,
+    payment = await unit.find_one(
+        Payment, Payment.order_id == order_id, Payment.status == PaymentStatus.SUCCEEDED
     )
-    if payment is None:
+    if payment is None or payment.charge_id is None:
         return
     refund = await provider.refund(payment.charge_id, idempotency_key=f"refund-{order_id}")
-    await payment.set(
-        {Payment.status: PaymentStatus.REFUNDED, Payment.refund_id: refund.id},
-        session=unit.session,
-    )
+    payment.status, payment.refund_id = PaymentStatus.REFUNDED, refund.id
+    await unit.save_if_unchanged(payment)
 
 
-def _object_id(order_id: str) -> PydanticObjectId:
-    return object_id_or_404(order_id, "Order not found")
+async def _record_attempt(transactions: Transactions, attempt: Payment) -> None:
+    async def work(unit: UnitOfWork) -> None:
+        await unit.insert(attempt)
+
+    try:
+        await transactions.run(work)
+    except DuplicateKeyError:
+        live = await Payment.find_one(
+            Payment.order_id == attempt.order_id, {"status": {"$in": list(LIVE_STATUSES)}}
+        )
+        if live is not None and live.status is PaymentStatus.SUCCEEDED:
+            raise BadRequest(ALREADY_PAID) from None
+        raise Conflict(IN_PROGRESS) from None  # pending, or settled just now: try again

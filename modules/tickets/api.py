@@ -7,16 +7,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from bus import Transactions
-from modules.kernel import CurrentUser
-from modules.tickets.domain import ticket_draft
+from modules.kernel import CurrentUser, Transactions
 from modules.tickets.schemas import TicketBody, TicketOut
-from modules.tickets.use_cases import (
-    available_tickets,
-    create_ticket,
-    get_ticket,
-    update_ticket,
-)
+from modules.tickets.use_cases import available_tickets, create_ticket, get_ticket, update_ticket
 
 
 class TicketsApi(Controller):
@@ -30,8 +23,7 @@ class TicketsApi(Controller):
         user: NamedDependency[CurrentUser],
         transactions: NamedDependency[Transactions],
     ) -> TicketOut:
-        draft = ticket_draft(data.title, data.price)
-        return TicketOut.of(await create_ticket(transactions, user, draft))
+        return TicketOut.of(await create_ticket(transactions, user, data.title, data.price))
 
     @get("/")
     async def list_available(self) -> list[TicketOut]:
@@ -49,5 +41,5 @@ class TicketsApi(Controller):
         user: NamedDependency[CurrentUser],
         transactions: NamedDependency[Transactions],
     ) -> TicketOut:
-        draft = ticket_draft(data.title, data.price)
-        return TicketOut.of(await update_ticket(transactions, user, ticket_id, draft))
+        ticket = await update_ticket(transactions, user, ticket_id, data.title, data.price)
+        return TicketOut.of(ticket)

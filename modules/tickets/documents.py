@@ -1,16 +1,20 @@
 from __future__ import annotations
 
-from beanie import Document
 from pymongo import ASCENDING, IndexModel
 
+from modules.kernel import Versioned
 
-class Ticket(Document):
-    """A ticket for sale; `order_id` is set while an order holds it. Price in integer cents."""
+
+class Ticket(Versioned):
+    """A ticket for sale; `order_id` is set while an order holds it. Price in integer cents.
+
+    Every change bumps `version` and is announced as `ticket.updated`, so replicas
+    can apply changes strictly in order.
+    """
 
     title: str
     price: int
     user_id: str
-    version: int = 0
     order_id: str | None = None
     # Cancellations heard for this ticket, so a late `order.created` for one is not applied.
     # Kept on the ticket itself: a cancellation and a reservation handled at the same time

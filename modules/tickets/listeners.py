@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bus import OrderCancelled, OrderCreated, UnitOfWork
+from collections.abc import Mapping
+
+from bus import Event, OrderCancelled, OrderCreated
+from modules.kernel import Listener, UnitOfWork
 from modules.tickets.use_cases import release_ticket, reserve_ticket
 
 
@@ -14,4 +17,7 @@ async def on_order_cancelled(event: OrderCancelled, unit: UnitOfWork) -> None:
     await release_ticket(unit, event.ticket.id, event.id)
 
 
-LISTENERS = {OrderCreated: on_order_created, OrderCancelled: on_order_cancelled}
+LISTENERS: Mapping[type[Event], Listener] = {
+    OrderCreated: on_order_created,
+    OrderCancelled: on_order_cancelled,
+}

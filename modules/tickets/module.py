@@ -1,11 +1,25 @@
-from modules.kernel import Module
+"""The tickets module's table: documents, routes, and its composition root."""
+
+from __future__ import annotations
+
+from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring
 from modules.tickets.api import TicketsApi
 from modules.tickets.documents import Ticket
 from modules.tickets.listeners import LISTENERS
 
+
+class TicketsSettings(ModuleSettings):
+    """Tickets has no settings of its own yet."""
+
+
+def bootstrap(_: ModuleContext[TicketsSettings]) -> Wiring:
+    return Wiring(listeners=LISTENERS)
+
+
 module = Module(
     name="tickets",
+    settings=TicketsSettings,
+    bootstrap=bootstrap,
     documents=[Ticket],
     routes=[TicketsApi],
-    listeners=LISTENERS,
 )

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from beanie import PydanticObjectId
-
-from bus import NotReadyYet, TicketCreated, TicketUpdated, Transactions, UnitOfWork
-from modules.kernel import Conflict, CurrentUser, NotFound, object_id_or_404
+from bus import NotReadyYet, TicketCreated, TicketUpdated
+from modules.kernel import CurrentUser, NotFound, Transactions, UnitOfWork, object_id_or_404
 from modules.tickets.documents import Ticket
-from modules.tickets.domain import TicketDraft, ensure_editable
+from modules.tickets.domain import ensure_editable, ticket_draft
+
+TICKET_NOT_FOUND = "Ticket not found"
 
 
 async def create_ticket(
-    transactions: Transactions, seller: CurrentUser, draft: TicketDraft
+    transactions: Transactions, seller: CurrentUser, title: str | None, price: Decimal | None
 ) -> Ticket:
+    draft = ticket_draft(title, price)
+
     async def work(unit: UnitOfWork) -> Ticket:
-        ticket = Ticket(title=draft.title, price=draft.price, user_id=seller.id)
-        await ticket.insert(session=unit.session)
+        ticket = await unit.insert(Ticket(title=draft.title, price=draft.price, user_id=seller.id))
         unit.publish(
             TicketCreated(
                 id=str(ticket.id),
@@ -33,22 +35,28 @@ async def create_ticket(
 
 
 async def update_ticket(
-    transactions: Transactions, seller: CurrentUser, ticket_id: str, draft: TicketDraft
+    transactions: Transactions,
+    seller: CurrentUser,
+    ticket_id: str,
+    title: str | None,
+    price: Decimal | None,
 ) -> Ticket:
+    draft = ticket_draft(title, price)
+
     async def work(unit: UnitOfWork) -> Ticket:
-        ticket = await _load(ticket_id, unit)
+        ticket = await _load(unit, ticket_id)
         ensure_editable(seller.id, ticket.user_id, ticket.order_id)
         ticket.title, ticket.price = draft.title, draft.price
-        await _save_next_version(ticket, unit)
+        await _save(unit, ticket)
         return ticket
 
     return await transactions.run(work)
 
 
 async def get_ticket(ticket_id: str) -> Ticket:
-    ticket = await Ticket.get(_object_id(ticket_id))
+    ticket = await Ticket.get(object_id_or_404(ticket_id, TICKET_NOT_FOUND))
     if ticket is None:
-        raise NotFound("Ticket not found")
+        raise NotFound(TICKET_NOT_FOUND)
     return ticket
 
 
@@ -66,55 +74,39 @@ async def reserve_ticket(unit: UnitOfWork, ticket_id: str, order_id: str) -> Non
     If another order holds the ticket, one of the two has been cancelled and
     we have not heard yet: wait for that cancellation rather than guess.
     """
-    ticket = await _load(ticket_id, unit)
+    ticket = await _load(unit, ticket_id)
     if order_id in ticket.cancelled_orders or ticket.order_id == order_id:
         return
     if ticket.order_id is not None:
         raise NotReadyYet(f"ticket {ticket_id} is held by {ticket.order_id}, not {order_id}")
     ticket.order_id = order_id
-    await _save_next_version(ticket, unit)
+    await _save(unit, ticket)
 
 
 async def release_ticket(unit: UnitOfWork, ticket_id: str, order_id: str) -> None:
-    """Unlock the ticket only if this order holds it: a stale cancellation frees nothing."""
-    ticket = await _load(ticket_id, unit)
-    result = await Ticket.get_pymongo_collection().update_one(
-        {"_id": ticket.id, "version": ticket.version},
-        {"$addToSet": {"cancelled_orders": order_id}},
-        session=unit.session,
-    )
-    if result.matched_count == 0:
-        raise Conflict()
-    if ticket.order_id == order_id:
-        ticket.order_id = None
-        await _save_next_version(ticket, unit)
+    """Remember the cancellation; unlock the ticket only if this order holds it, so a stale
+    cancellation frees nothing."""
+    ticket = await _load(unit, ticket_id)
+    if order_id in ticket.cancelled_orders:
+        return
+    ticket.cancelled_orders.append(order_id)
+    if ticket.order_id != order_id:
+        await unit.save_if_unchanged(ticket, new_version=False)  # nothing a reader can see
+        return
+    ticket.order_id = None
+    await _save(unit, ticket)
 
 
-async def _load(ticket_id: str, unit: UnitOfWork) -> Ticket:
-    ticket = await Ticket.get(_object_id(ticket_id), session=unit.session)
+async def _load(unit: UnitOfWork, ticket_id: str) -> Ticket:
+    ticket = await unit.get(Ticket, object_id_or_404(ticket_id, TICKET_NOT_FOUND))
     if ticket is None:
-        raise NotFound("Ticket not found")
+        raise NotFound(TICKET_NOT_FOUND)
     return ticket
 
 
-async def _save_next_version(ticket: Ticket, unit: UnitOfWork) -> None:
-    """Optimistic concurrency: write only if nobody changed the ticket since we read it."""
-    read_version = ticket.version
-    ticket.version += 1
-    result = await Ticket.get_pymongo_collection().update_one(
-        {"_id": ticket.id, "version": read_version},
-        {
-            "$set": {
-                "title": ticket.title,
-                "price": ticket.price,
-                "order_id": ticket.order_id,
-                "version": ticket.version,
-            }
-        },
-        session=unit.session,
-    )
-    if result.matched_count == 0:
-        raise Conflict()
+async def _save(unit: UnitOfWork, ticket: Ticket) -> None:
+    """Every change is a new version, announced so that replicas follow in order."""
+    await unit.save_if_unchanged(ticket)
     unit.publish(
         TicketUpdated(
             id=str(ticket.id),
@@ -125,7 +117,3 @@ async def _save_next_version(ticket: Ticket, unit: UnitOfWork) -> None:
             order_id=ticket.order_id,
         )
     )
-
-
-def _object_id(ticket_id: str) -> PydanticObjectId:
-    return object_id_or_404(ticket_id, "Ticket not found")

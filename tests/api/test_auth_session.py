@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from datetime import timedelta
@@ -14,8 +15,9 @@ from tests.support.api import Account, new_email, sign_up
 from tests.support.apps import TEST_JWT_KEY, AppClient, build_app, running
 from tests.support.servers import ServerUrls
 
-SEVEN_DAYS = 7 * 24 * 3600
+ONE_DAY = 24 * 3600
 CREDENTIALS = {"password": "secret123"}
+TICKET = {"title": "Forged", "price": 10}
 
 
 def session_cookie(response: Any) -> Morsel[str]:
@@ -43,6 +45,15 @@ async def current_user_with(client: AppClient, token: str) -> Any:
     return response.json()["currentUser"]
 
 
+def session_of(account: Account) -> str:
+    """The session id inside an account's token (read, not verified: tests forge with it)."""
+    return str(jwt.decode(account.cookie, options={"verify_signature": False})["sid"])
+
+
+def cookie(token: str) -> dict[str, str]:
+    return {"cookie": f"session={token}"}
+
+
 def with_claims(token: str, **claims: Any) -> str:
     """The token with its payload changed but the original signature kept."""
     header, payload, signature = token.split(".")
@@ -56,14 +67,14 @@ ROUTES = ["/api/users/signup", "/api/users/signin"]
 
 class TestSessionCookie:
     @pytest.mark.parametrize("path", ROUTES)
-    async def test_it_is_http_only_same_site_lax_for_seven_days_on_the_whole_site(
+    async def test_it_is_http_only_same_site_lax_for_a_day_on_the_whole_site(
         self, client: AppClient, path: str
     ) -> None:
         cookie = session_cookie(await issue_session(client, path))
 
         assert cookie["httponly"] is True
         assert cookie["samesite"].lower() == "lax"
-        assert cookie["max-age"] == str(SEVEN_DAYS)
+        assert cookie["max-age"] == str(ONE_DAY)
         assert cookie["path"] == "/"
         assert not cookie["secure"]
 
@@ -86,7 +97,7 @@ class TestSessionCookie:
 
         assert claims is not None
         assert (claims.id, claims.email) == (response.json()["id"], response.json()["email"])
-        assert claims.expires_at - claims.issued_at == SEVEN_DAYS
+        assert claims.expires_at - claims.issued_at == ONE_DAY
 
 
 class TestCurrentUser:
@@ -105,25 +116,50 @@ class TestCurrentUser:
 
         assert current["id"] == account.id
         assert current["email"] == account.email
-        assert current["exp"] - current["iat"] == SEVEN_DAYS
+        assert current["exp"] - current["iat"] == ONE_DAY
 
-    async def test_a_token_signed_with_the_test_key_is_accepted(self, client: AppClient) -> None:
+    async def test_a_token_for_an_open_session_signed_with_the_key_is_accepted(
+        self, client: AppClient
+    ) -> None:
         account = await sign_up(client)
-        token = SessionCodec(TEST_JWT_KEY, timedelta(minutes=5)).issue(account.id, account.email)
+        codec = SessionCodec(TEST_JWT_KEY, timedelta(minutes=5))
+        token = codec.issue(account.id, account.email, session_of(account))
 
         assert (await current_user_with(client, token))["id"] == account.id
 
+    async def test_a_token_forged_with_the_key_for_a_session_never_opened_gives_null(
+        self, client: AppClient
+    ) -> None:
+        account = await sign_up(client)
+        codec = SessionCodec(TEST_JWT_KEY, timedelta(minutes=5))
+
+        assert await current_user_with(client, codec.issue(account.id, account.email, "x")) is None
+
+    async def test_a_token_forged_with_the_key_for_a_user_who_does_not_exist_gives_null(
+        self, client: AppClient
+    ) -> None:
+        account = await sign_up(client)
+        codec = SessionCodec(TEST_JWT_KEY, timedelta(minutes=5))
+        forged = codec.issue("0123456789abcdef01234567", "ghost@example.com", session_of(account))
+
+        assert await current_user_with(client, forged) is None
+        assert (
+            await client.post("/api/tickets", json=TICKET, headers=cookie(forged))
+        ).status_code == 401
+
     async def test_an_expired_token_gives_null(self, client: AppClient) -> None:
         account = await sign_up(client)
-        token = SessionCodec(TEST_JWT_KEY, timedelta(seconds=-1)).issue(account.id, account.email)
+        codec = SessionCodec(TEST_JWT_KEY, timedelta(seconds=-1))
+        token = codec.issue(account.id, account.email, session_of(account))
 
         assert await current_user_with(client, token) is None
 
     async def test_a_token_signed_with_another_key_gives_null(self, client: AppClient) -> None:
         account = await sign_up(client)
         forger = SessionCodec("a-forger-key-that-is-also-long-enough-for-hs256", timedelta(days=7))
+        token = forger.issue(account.id, account.email, session_of(account))
 
-        assert await current_user_with(client, forger.issue(account.id, account.email)) is None
+        assert await current_user_with(client, token) is None
 
     async def test_a_token_whose_claims_were_edited_gives_null(self, client: AppClient) -> None:
         victim, attacker = await sign_up(client), await sign_up(client)
@@ -180,3 +216,65 @@ class TestSignOut:
         assert response.status_code == 200
         current = (await client.get("/api/users/currentuser")).json()["currentUser"]
         assert current["id"] == account.id
+
+
+class TestSessionsEnd:
+    async def test_a_signed_out_cookie_is_refused_even_if_copied_before(
+        self, client: AppClient
+    ) -> None:
+        account = await sign_up(client)
+
+        await client.post("/api/users/signout", headers=account.headers)
+
+        assert await current_user_with(client, account.cookie) is None
+        response = await client.post("/api/tickets", json=TICKET, headers=account.headers)
+        assert response.status_code == 401
+
+    async def test_signing_out_ends_only_that_session(self, client: AppClient) -> None:
+        laptop = await sign_up(client)
+        phone = await sign_in(client, laptop)
+
+        await client.post("/api/users/signout", headers=laptop.headers)
+
+        assert await current_user_with(client, laptop.cookie) is None
+        assert (await current_user_with(client, phone.cookie))["id"] == laptop.id
+
+    async def test_signing_out_everywhere_ends_every_session(self, client: AppClient) -> None:
+        laptop = await sign_up(client)
+        phone = await sign_in(client, laptop)
+
+        response = await client.post("/api/users/signout/everywhere", headers=phone.headers)
+
+        assert response.status_code == 200
+        assert await current_user_with(client, laptop.cookie) is None
+        assert await current_user_with(client, phone.cookie) is None
+
+    async def test_signing_out_everywhere_needs_a_session(self, client: AppClient) -> None:
+        assert (await client.post("/api/users/signout/everywhere")).status_code == 401
+
+
+class TestSlidingRenewal:
+    async def test_a_session_past_half_its_life_is_renewed_on_use(
+        self, servers: ServerUrls, prefix: str
+    ) -> None:
+        async with running(build_app(servers, prefix, modules="auth", session_ttl=4)) as client:
+            account = await sign_up(client)
+            first = jwt.decode(account.cookie, options={"verify_signature": False})
+            await asyncio.sleep(2.1)
+
+            response = await client.get("/api/users/currentuser", headers=account.headers)
+
+            renewed = session_cookie(response)
+            claims = jwt.decode(renewed.value, options={"verify_signature": False})
+            assert claims["sid"] == first["sid"] and claims["exp"] > first["exp"]
+            await asyncio.sleep(2.1)  # the first token has expired by now; the renewed one lives
+            assert await current_user_with(client, account.cookie) is None
+            assert (await current_user_with(client, renewed.value))["id"] == account.id
+
+
+async def sign_in(client: AppClient, account: Account) -> Account:
+    """A second session of the same account (another device)."""
+    response = await client.post("/api/users/signin", json={"email": account.email, **CREDENTIALS})
+    assert response.status_code == 200
+    client.cookies.clear()
+    return Account(account.id, account.email, response.cookies["session"])

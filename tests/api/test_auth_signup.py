@@ -15,7 +15,7 @@ SIGN_UP = "/api/users/signup"
 
 def users(client: AppClient) -> AsyncCollection:
     """The auth module's own `users` collection, read with plain pymongo, not through the app."""
-    return client.app.state.runtime.contexts["auth"].database["users"]
+    return client.app.state.runtime.transactions("auth").database["users"]
 
 
 async def signup(client: AppClient, email: Any, password: Any = "secret123") -> Any:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from tests.support.announced import announced
 from tests.support.api import sign_up
 from tests.support.apps import AppClient
 from tests.support.quiet import until_quiet
-
-
-def outbox(client: AppClient, module: str) -> Any:
-    return client.app.state.runtime.contexts[module].database["outbox"]
 
 
 class TestCorrelation:
@@ -31,10 +26,10 @@ class TestCorrelation:
         assert order.status_code == 201, order.text
         await until_quiet(client.app)
 
-        created = await outbox(client, "tickets").find_one({"envelope.subject": "ticket.created"})
-        locked = await outbox(client, "tickets").find_one({"envelope.subject": "ticket.updated"})
-        assert created["envelope"]["correlation_id"] == "listing-opera"
-        assert locked["envelope"]["correlation_id"] == "buying-opera"
+        [created] = await announced(client, "tickets", "ticket.created")
+        [locked] = await announced(client, "tickets", "ticket.updated")
+        assert created["correlation_id"] == "listing-opera"
+        assert locked["correlation_id"] == "buying-opera"
 
     async def test_a_request_without_the_header_gets_a_fresh_id(self, client: AppClient) -> None:
         seller = await sign_up(client)
@@ -42,6 +37,5 @@ class TestCorrelation:
         await client.post("/api/tickets", json={"title": "A", "price": 1}, headers=seller.headers)
         await client.post("/api/tickets", json={"title": "B", "price": 1}, headers=seller.headers)
 
-        entries = [e async for e in outbox(client, "tickets").find({})]
-        ids = {entry["envelope"]["correlation_id"] for entry in entries}
+        ids = {envelope["correlation_id"] for envelope in await announced(client, "tickets")}
         assert len(ids) == 2 and all(ids)

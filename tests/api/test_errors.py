@@ -30,7 +30,7 @@ def assert_error_format(response: Any, status: int) -> list[dict[str, Any]]:
 
 
 async def no_user_exists(client: AppClient) -> bool:
-    users = client.app.state.runtime.contexts["auth"].database["users"]
+    users = client.app.state.runtime.transactions("auth").database["users"]
     return await users.count_documents({}) == 0
 
 

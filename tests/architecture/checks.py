@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from modules.kernel import Module
 
 
-def documents_outside_their_database(modules: Iterable[Module], prefix: str) -> list[str]:
+def documents_outside_their_database(modules: Iterable[Module[Any]], prefix: str) -> list[str]:
     """Beanie documents bound to any database other than their own module's `{prefix}_{name}`."""
     problems = []
     for module in modules:

@@ -27,6 +27,7 @@ def test_every_rule_has_its_contract() -> None:
         "modules-never-import-the-app",
         "kernel-imports-no-business-module",
         "module-internals-are-private",
+        "modules-use-only-the-module-facing-bus",
     }
 
 

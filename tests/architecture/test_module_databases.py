@@ -31,10 +31,11 @@ async def test_every_module_document_is_bound_to_its_own_database(
     servers: ServerUrls, prefix: str
 ) -> None:
     async with started_runtime(servers, prefix) as runtime:
-        assert len(runtime.modules) > 1
-        assert any(module.documents for module in runtime.modules)
+        modules = [running.module for running in runtime.modules.values()]
+        assert len(modules) > 1
+        assert any(module.documents for module in modules)
 
-        assert documents_outside_their_database(runtime.modules, prefix) == []
+        assert documents_outside_their_database(modules, prefix) == []
 
 
 async def test_a_document_bound_to_another_module_database_is_caught(
@@ -45,11 +46,12 @@ async def test_a_document_bound_to_another_module_database_is_caught(
         started_runtime(servers, prefix) as runtime,
         AsyncMongoClient(servers.mongo) as client,
     ):
-        owner, other = runtime.modules[:2]
+        modules = [running.module for running in runtime.modules.values()]
+        owner, other = modules[:2]
         stray = owner.documents[0]
         await rebind(stray, client[f"{prefix}_{other.name}"])
         try:
-            problems = documents_outside_their_database(runtime.modules, prefix)
+            problems = documents_outside_their_database(modules, prefix)
         finally:
             await rebind(stray, client[f"{prefix}_{owner.name}"])
 

@@ -16,6 +16,8 @@ from bus.archive import ArchiveStore, upgrade
 from bus.archive.rows import row_of
 from tests.archive.events import a_story, tickets
 from tests.archive.stores import StoreUnderTest
+from tests.support.apps import TEST_JWT_KEY
+from tests.support.servers import ServerUrls
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -147,8 +149,28 @@ class TestRefusals:
         assert main(["archive", "run"]) == 2
         assert "TICKETING_BUS=redis" in capsys.readouterr().err
 
-    def test_replay_refuses_a_subject_the_group_does_not_handle(
-        self, capsys: pytest.CaptureFixture[str]
+    @pytest.mark.parametrize(
+        ("arguments", "refusal"),
+        [
+            (["--group", "orders", "--subject", "order.created"], "orders does not handle order"),
+            (["--group", "auth"], "auth handles no events"),
+        ],
+    )
+    def test_replay_refuses_a_group_that_does_not_handle_the_subject(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        servers: ServerUrls,
+        prefix: str,
+        arguments: list[str],
+        refusal: str,
     ) -> None:
-        assert main(["events", "replay", "--group", "orders", "--subject", "order.created"]) == 2
-        assert "orders does not handle order.created" in capsys.readouterr().err
+        for name, value in {
+            "MONGO_URL": servers.mongo,
+            "REDIS_URL": servers.redis,
+            "JWT_KEY": TEST_JWT_KEY,
+            "DB_PREFIX": prefix,
+        }.items():
+            monkeypatch.setenv(f"TICKETING_{name}", value)
+        assert main(["events", "replay", *arguments]) == 2
+        assert refusal in capsys.readouterr().err

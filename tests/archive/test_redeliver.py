@@ -68,7 +68,7 @@ class TestRedisReplayStream:
                 await bus.redeliver("orders", envelope)
             await eventually(lambda: heard, until=lambda log: len(log) == 3)
 
-            assert await client.xlen(f"{prefix}:replay:orders") == 0
+            await eventually(lambda: client.xlen(f"{prefix}:replay:orders"), until=lambda n: n == 0)
             assert await client.xlen(f"{prefix}:events:ticket.created") == 0
         finally:
             await bus.stop(grace=0.5)

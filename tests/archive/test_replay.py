@@ -22,7 +22,7 @@ REBUILT = {
 
 
 def database(client: AppClient, module: str) -> Any:
-    return client.app.state.runtime.contexts[module].database
+    return client.app.state.runtime.transactions(module).database
 
 
 async def replicas(client: AppClient) -> dict[str, list[dict[str, Any]]]:

@@ -8,13 +8,20 @@ from datetime import timedelta
 import pytest
 from pymongo import AsyncMongoClient
 
-from bus import Bus, RetryPolicy
+from bus import Bus, Handler, RetryPolicy
 from bus.inprocess import InProcessBus
 from bus.redis_streams import RedisStreamsBus
 from tests.support.servers import ServerUrls
 
 BusFactory = Callable[..., Bus]
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05)
+
+
+async def consuming(bus: Bus, handler: Handler, subject: str = "ticket.created") -> Bus:
+    """`bus` started with `handler` as the orders group's listener of `subject`."""
+    bus.subscribe("orders", subject, handler)
+    await bus.start()
+    return bus
 
 
 @pytest.fixture(params=["inprocess", "redis"])

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bus import Bus, Relay, TicketCreated, Transactions, UnitOfWork, inbox_guarded
+from bus import Bus, TicketCreated
+from bus.relay import Relay
+from modules.kernel import Transactions, UnitOfWork, inbox_guarded
+
+GRACE = 0.2  # a crash's leftovers are recovered this long after their commit
 
 
 @dataclass
@@ -28,9 +34,9 @@ class Producer:
         await self.transactions.run(work)
 
 
-def producer(database: AsyncDatabase, bus: Bus) -> Producer:
-    relay = Relay(database, bus, poll_interval=0.05)
-    transactions = Transactions(database.client, database, "tickets", on_commit=relay.wake)
+def producer(database: AsyncDatabase, bus: Bus, *, recovery_interval: float = 0.05) -> Producer:
+    relay = Relay(database, bus, grace=GRACE, recovery_interval=recovery_interval)
+    transactions = Transactions(database.client, database, "tickets", on_commit=relay.committed)
     return Producer(transactions, relay)
 
 
@@ -48,3 +54,17 @@ def consume_into_effects(database: AsyncDatabase, bus: Bus) -> None:
 
 async def effects(database: AsyncDatabase) -> dict[str, int]:
     return {doc["_id"]: doc["times"] async for doc in database["effects"].find()}
+
+
+@asynccontextmanager
+async def running(bus: Bus, *relays: Relay) -> AsyncIterator[None]:
+    """The bus and relays started, and stopped again however the block ends."""
+    await bus.start()
+    for relay in relays:
+        await relay.start()
+    try:
+        yield
+    finally:
+        for relay in relays:
+            await relay.stop()
+        await bus.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -43,3 +44,17 @@ class Hanging:
     async def __call__(self, envelope: Envelope) -> None:
         self.started.set()
         await asyncio.Event().wait()
+
+
+class Stubborn:
+    """A handler that ignores cancellation until released, as a driver call swallowing it would."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def __call__(self, envelope: Envelope) -> None:
+        self.started.set()
+        while not self.release.is_set():
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.release.wait()

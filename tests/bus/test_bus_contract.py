@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bus import NotReadyYet, RetryPolicy
-from tests.bus.conftest import BusFactory
+from tests.bus.conftest import BusFactory, consuming
 from tests.bus.recording import Hanging, Recorder, ticket_created
 from tests.support.waiting import eventually
 
@@ -37,8 +37,7 @@ class TestConsumerGroups:
         first, second = Recorder(), Recorder()
         replicas = [make_bus(), make_bus()]
         for replica, recorder in zip(replicas, (first, second), strict=True):
-            replica.subscribe("orders", SUBJECT, recorder)
-            await replica.start()
+            await consuming(replica, recorder)
         envelopes = [ticket_created(n) for n in range(40)]
 
         for envelope in envelopes:
@@ -59,8 +58,7 @@ class TestConsumerGroups:
 
         recorder = Recorder()
         consumer = make_bus()
-        consumer.subscribe("orders", SUBJECT, recorder)
-        await consumer.start()
+        await consuming(consumer, recorder)
 
         await eventually(lambda: delivered(recorder, envelope))
 
@@ -69,8 +67,7 @@ class TestConsumerGroups:
     ) -> None:
         bus = make_bus()
         recorder = Recorder()
-        bus.subscribe("orders", SUBJECT, recorder)
-        await bus.start()
+        await consuming(bus, recorder)
         envelope = ticket_created()
 
         await bus.publish(envelope)
@@ -85,8 +82,7 @@ class TestAcknowledgement:
     ) -> None:
         bus = make_bus()
         recorder = Recorder(failures=2)
-        bus.subscribe("orders", SUBJECT, recorder)
-        await bus.start()
+        await consuming(bus, recorder)
         envelope = ticket_created()
 
         await bus.publish(envelope)
@@ -100,14 +96,12 @@ class TestAcknowledgement:
     ) -> None:
         dying, survivor = make_bus(ack_wait=0.3), make_bus(ack_wait=0.3)
         hanging, recorder = Hanging(), Recorder()
-        dying.subscribe("orders", SUBJECT, hanging)
-        await dying.start()
+        await consuming(dying, hanging)
         envelope = ticket_created()
         await dying.publish(envelope)
         await asyncio.wait_for(hanging.started.wait(), 5)
 
-        survivor.subscribe("orders", SUBJECT, recorder)
-        await survivor.start()
+        await consuming(survivor, recorder)
 
         await eventually(lambda: delivered(recorder, envelope))
 
@@ -115,16 +109,14 @@ class TestAcknowledgement:
         self, make_bus: BusFactory
     ) -> None:
         first_run, hanging = make_bus(ack_wait=0.3), Hanging()
-        first_run.subscribe("orders", SUBJECT, hanging)
-        await first_run.start()
+        await consuming(first_run, hanging)
         envelope = ticket_created()
         await first_run.publish(envelope)
         await asyncio.wait_for(hanging.started.wait(), 5)
         await first_run.stop(grace=0.1)
 
         recorder, second_run = Recorder(), make_bus(ack_wait=0.3)
-        second_run.subscribe("orders", SUBJECT, recorder)
-        await second_run.start()
+        await consuming(second_run, recorder)
 
         await eventually(lambda: delivered(recorder, envelope))
 
@@ -139,8 +131,7 @@ class TestAcknowledgement:
                 raise NotReadyYet("predecessor not seen yet")
             applied.set()
 
-        bus.subscribe("orders", SUBJECT, waits_for_ready)
-        await bus.start()
+        await consuming(bus, waits_for_ready)
         await bus.publish(ticket_created())
         await asyncio.sleep(0.05)
         assert not applied.is_set()

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from bus import RetryPolicy
 from tests.bus.conftest import BusFactory
 from tests.bus.recording import Hanging, Recorder, ticket_created
 from tests.support.waiting import eventually
-
-LIMIT = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02)
 
 
 class TestBusStatus:
     async def test_status_shows_pending_and_dead_letters_per_group(
         self, make_bus: BusFactory
     ) -> None:
-        bus = make_bus(retry=LIMIT)
+        bus = make_bus()  # a short retry limit: the failing group dead-letters quickly
         hanging = Hanging()
         bus.subscribe("orders", "ticket.created", hanging)
         bus.subscribe("payments", "ticket.updated", Recorder(failures=1_000))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bus import RetryPolicy
-from tests.bus.conftest import BusFactory
+from tests.bus.conftest import BusFactory, consuming
 from tests.bus.recording import Recorder, ticket_created
 from tests.support.waiting import eventually
 
@@ -16,8 +16,7 @@ class TestDeadLetters:
     ) -> None:
         bus = make_bus(retry=LIMIT)
         poison = Recorder(failures=1_000)
-        bus.subscribe("orders", "ticket.created", poison)
-        await bus.start()
+        await consuming(bus, poison)
         envelope = ticket_created()
 
         await bus.publish(envelope)
@@ -48,8 +47,7 @@ class TestDeadLetters:
     ) -> None:
         bus = make_bus(retry=LIMIT)
         flaky = Recorder(failures=LIMIT.max_attempts)
-        bus.subscribe("orders", "ticket.created", flaky)
-        await bus.start()
+        await consuming(bus, flaky)
         envelope = ticket_created()
         await bus.publish(envelope)
         dead = await eventually(lambda: bus.dead_letters("orders"))

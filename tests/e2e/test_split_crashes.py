@@ -33,6 +33,9 @@ def replicas(mongo: MongoClient, ticket_ids: list[str]) -> int:
     return mongo["ticketing_orders"]["ticket_replicas"].count_documents(query)
 
 
+TRANSACTION_LIFETIME = 60
+
+
 class TestReplicaKilled:
     def test_events_held_by_a_killed_replica_are_handled_by_its_peer(
         self, deployment: SplitDeployment, mongo: MongoClient, streams: redis.Redis
@@ -41,7 +44,13 @@ class TestReplicaKilled:
         ticket_ids = [seller.sell(f"Show {n}") for n in range(40)]
         deployment.kill("orders-1")
         try:
-            wait_for(lambda: replicas(mongo, ticket_ids), until=lambda n: n == len(ticket_ids))
+            # A transaction the killed replica left open holds its writes until the server
+            # reaps it (60 s, mongod's transactionLifetimeLimitSeconds); the peer then wins.
+            wait_for(
+                lambda: replicas(mongo, ticket_ids),
+                until=lambda n: n == len(ticket_ids),
+                timeout=TRANSACTION_LIFETIME + 30,
+            )
             wait_for(lambda: pending(streams, "ticket.created", "orders"), until=lambda n: n == 0)
         finally:
             deployment.start_service("orders-1")

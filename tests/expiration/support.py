@@ -11,8 +11,10 @@ from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
-from bus import Envelope, Event, OrderCancelled, OrderCreated, TicketRef
-from modules.expiration.clock import QUEUE
+from bus import Envelope, Event, OrderCancelled, OrderCreated, PricedTicket, TicketRef
+from modules.expiration.scheduler import QUEUE, ExpiryScheduler
+from modules.expiration.use_cases import sweep_overdue
+from tests.support.announced import announced
 from tests.support.apps import AppClient, build_app, running
 from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
@@ -38,7 +40,7 @@ def order_created(order_id: str, expires_at: datetime) -> OrderCreated:
         status="created",
         user_id="u",
         expires_at=expires_at,
-        ticket=TicketRef(id=str(ObjectId()), price=100),
+        ticket=PricedTicket(id=str(ObjectId()), price=100),
     )
 
 
@@ -57,7 +59,7 @@ async def publish(client: AppClient, event: Event, producer: str = "orders") -> 
 
 
 def expiration_database(client: AppClient) -> AsyncDatabase:
-    prefix = client.app.state.settings.db_prefix
+    prefix = client.app.state.runtime.settings.db_prefix
     return client.app.state.runtime.client[f"{prefix}_expiration"]
 
 
@@ -84,9 +86,9 @@ async def insert_expiry(client: AppClient, order_id: str, expires_at: datetime) 
 
 
 async def completions(client: AppClient, order_id: str) -> list[dict[str, Any]]:
-    """The `expiration.complete` outbox entries for one order, published or not."""
-    query = {"envelope.subject": "expiration.complete", "envelope.payload.order_id": order_id}
-    return await expiration_database(client)["outbox"].find(query).to_list()
+    """The `expiration.complete` events for one order, published or not, as outbox entries."""
+    envelopes = await announced(client, "expiration", "expiration.complete", order_id=order_id)
+    return [{"envelope": envelope} for envelope in envelopes]
 
 
 async def await_published_completion(
@@ -134,3 +136,14 @@ class DramatiqQueues:
 async def until_past(moment: datetime, timeout: float = 15) -> None:
     """Await the wall clock passing `moment` (polling, not a fixed sleep)."""
     await eventually(lambda: datetime.now(UTC) > moment, timeout=timeout)
+
+
+async def sweep(client: AppClient) -> int:
+    """One sweep for lost expiries, on demand, as the module's periodic sweep runs it."""
+    return await sweep_overdue(client.app.state.runtime.transactions("expiration"))
+
+
+def scheduler_of(client: AppClient) -> ExpiryScheduler:
+    """The expiry scheduler the expiration module's bootstrap built for this app."""
+    services = client.app.state.runtime.modules["expiration"].wiring.services
+    return next(service for service in services if isinstance(service, ExpiryScheduler))

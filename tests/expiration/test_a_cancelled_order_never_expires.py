@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from modules.expiration.module import clock
 from tests.expiration.support import (
     DramatiqQueues,
     await_expiry_state,
@@ -15,6 +14,7 @@ from tests.expiration.support import (
     order_created,
     processed,
     publish,
+    sweep,
     until_past,
 )
 from tests.support.quiet import until_quiet
@@ -57,7 +57,7 @@ class TestCancelledBeforeItWasCreated:
             await until_quiet(client.app)
 
             assert await queues.backlog() == 0
-            assert await clock.sweep() == 0
+            assert await sweep(client) == 0
             assert await completions(client, order_id) == []
             assert await expiry_state(client, order_id) == "cancelled"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from modules.expiration.module import clock
 from tests.expiration.support import (
     DramatiqQueues,
     await_expiry_state,
@@ -17,6 +16,7 @@ from tests.expiration.support import (
     order_created,
     processed,
     publish,
+    scheduler_of,
 )
 from tests.support.quiet import until_quiet
 from tests.support.servers import ServerUrls
@@ -80,7 +80,7 @@ class TestTheExpiryFires:
         async with expiration_app(servers, prefix) as client:
             await publish(client, order_created(order_id, expires_at))
             await await_expiry_state(client, order_id, "scheduled")
-            await clock.schedule(order_id, expires_at)
+            await scheduler_of(client).schedule(order_id, expires_at)
 
             await await_published_completion(client, order_id)
             await queues.drained()
@@ -98,7 +98,7 @@ class TestTheExpiryFires:
             await await_published_completion(client, order_id)
             await queues.drained()
 
-            await clock.schedule(order_id, expires_at)
+            await scheduler_of(client).schedule(order_id, expires_at)
             await queues.drained()
             await until_quiet(client.app)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from modules.expiration.module import clock
 from tests.expiration.support import (
     DramatiqQueues,
     await_expiry_state,
@@ -16,6 +15,7 @@ from tests.expiration.support import (
     new_order_id,
     order_created,
     publish,
+    sweep,
     until_past,
 )
 from tests.support.quiet import until_quiet
@@ -64,4 +64,4 @@ class TestAnOutageLongerThanTheWindow:
             await queues.drained()
 
             assert len(await completions(second, order_id)) == 1
-            assert await clock.sweep() == 0
+            assert await sweep(second) == 0

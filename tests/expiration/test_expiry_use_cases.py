@@ -8,13 +8,13 @@ from datetime import datetime
 
 import pytest
 
-from bus import Transactions
 from modules.expiration.use_cases import (
     drop_expiry,
     fire_expiry,
     overdue_order_ids,
     record_expiry,
 )
+from modules.kernel import Transactions
 from tests.expiration.support import (
     completions,
     expiration_app,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from modules.expiration.module import clock
 from tests.expiration.support import (
     DramatiqQueues,
     await_expiry_state,
@@ -17,6 +16,7 @@ from tests.expiration.support import (
     order_created,
     processed,
     publish,
+    sweep,
 )
 from tests.support.quiet import until_quiet
 from tests.support.servers import ServerUrls
@@ -36,8 +36,8 @@ class TestSweepingOnDemand:
         ) as client:
             await insert_expiry(client, order_id, in_seconds(LONG_OVERDUE))
 
-            assert await clock.sweep() == 1
-            assert await clock.sweep() == 0
+            assert await sweep(client) == 1
+            assert await sweep(client) == 0
 
             await await_published_completion(client, order_id)
             assert len(await completions(client, order_id)) == 1
@@ -54,8 +54,8 @@ class TestSweepingOnDemand:
             await eventually(lambda: processed(client, created))
             assert await queues.backlog() == 1
 
-            assert await clock.sweep() == 1
-            assert await clock.sweep() == 0
+            assert await sweep(client) == 1
+            assert await sweep(client) == 0
 
             await await_published_completion(client, order_id)
             assert len(await completions(client, order_id)) == 1
@@ -69,7 +69,7 @@ class TestSweepingOnDemand:
         ) as client:
             await insert_expiry(client, order_id, in_seconds(-1))
 
-            assert await clock.sweep() == 0
+            assert await sweep(client) == 0
             assert await expiry_state(client, order_id) == "scheduled"
             assert await completions(client, order_id) == []
 
@@ -84,9 +84,9 @@ class TestSweepingOnDemand:
                 await insert_expiry(client, order_id, in_seconds(LONG_OVERDUE))
             await publish(client, order_cancelled(cancelled))
             await await_expiry_state(client, cancelled, "cancelled")
-            assert await clock.sweep() == 1
+            assert await sweep(client) == 1
 
-            assert await clock.sweep() == 0
+            assert await sweep(client) == 0
             assert await completions(client, cancelled) == []
             assert len(await completions(client, fired)) == 1
 
@@ -108,4 +108,4 @@ class TestThePeriodicSweep:
 
             assert len(await completions(client, first)) == 1
             assert len(await completions(client, second)) == 1
-            assert await clock.sweep() == 0
+            assert await sweep(client) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bus.inprocess import Chaos
+from bus.chaos import Chaos
 from tests.flows.support import await_order_status, order_once_known, pay_once_known
 from tests.support.api import create_ticket, sign_up
 from tests.support.apps import AppClient, build_app, drop_databases, running, unique_prefix

@@ -26,7 +26,7 @@ async def short_ttl_client(servers: ServerUrls, prefix: str) -> AsyncIterator[Ap
 
 
 def payments_db(client: AppClient) -> Any:
-    return client.app.state.runtime.contexts["payments"].database
+    return client.app.state.runtime.transactions("payments").database
 
 
 class TestPayAtTheEdgeOfExpiry:

@@ -7,7 +7,8 @@ from typing import Any
 
 from bson import ObjectId
 
-from bus import Envelope, OrderCancelled, OrderCreated, TicketRef
+from bus import Envelope, OrderCancelled, OrderCreated, PricedTicket, TicketRef
+from tests.support.announced import announced as announced_by
 from tests.support.apps import AppClient
 from tests.support.waiting import eventually
 
@@ -16,12 +17,12 @@ GROUP = "tickets"
 
 def tickets_db(client: AppClient) -> Any:
     """The tickets module's own database, `{prefix}_tickets`."""
-    settings = client.app.state.settings
+    settings = client.app.state.runtime.settings
     return client.app.state.runtime.client[settings.database_name("tickets")]
 
 
 def _deliveries(client: AppClient) -> Any:
-    settings = client.app.state.settings
+    settings = client.app.state.runtime.settings
     return client.app.state.runtime.client[settings.database_name("bus")]["deliveries"]
 
 
@@ -30,10 +31,10 @@ async def stored(client: AppClient, ticket_id: str) -> dict[str, Any] | None:
 
 
 async def outbox_of(client: AppClient, ticket_id: str) -> list[dict[str, Any]]:
-    """Outbox entries tickets wrote about `ticket_id`, in version order."""
-    query = {"envelope.payload.id": ticket_id}
-    cursor = tickets_db(client)["outbox"].find(query).sort("envelope.payload.version", 1)
-    return await cursor.to_list()
+    """Events tickets announced about `ticket_id`, as outbox entries, in version order."""
+    envelopes = await announced_by(client, "tickets", id=ticket_id)
+    ordered = sorted(envelopes, key=lambda envelope: envelope["payload"]["version"])
+    return [{"envelope": envelope} for envelope in ordered]
 
 
 def announced(entries: list[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -79,7 +80,7 @@ def order_created(ticket_id: str, order_id: str) -> Envelope:
         status="created",
         user_id=str(ObjectId()),
         expires_at=datetime.now(UTC) + timedelta(minutes=15),
-        ticket=TicketRef(id=ticket_id, price=2000),
+        ticket=PricedTicket(id=ticket_id, price=2000),
     )
     return Envelope.wrap(event, producer="orders")
 

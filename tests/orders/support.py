@@ -7,6 +7,7 @@ from typing import Any
 from bson import ObjectId
 
 from bus import Envelope, Event, PaymentCreated
+from tests.support.announced import announced as announced_by
 from tests.support.api import Account, create_ticket, sign_up
 from tests.support.apps import AppClient
 from tests.support.waiting import eventually
@@ -20,7 +21,7 @@ async def accounts(client: AppClient, count: int) -> list[Account]:
 
 def orders_db(client: AppClient) -> Any:
     """The orders module's own database, `{prefix}_orders`."""
-    settings = client.app.state.settings
+    settings = client.app.state.runtime.settings
     return client.app.state.runtime.client[settings.database_name("orders")]
 
 
@@ -78,8 +79,7 @@ async def active_orders_on(client: AppClient, ticket_id: str) -> list[dict[str, 
 
 async def announced(client: AppClient, subject: str, order_id: str) -> list[dict[str, Any]]:
     """Envelopes orders wrote to its outbox with `subject` about `order_id`."""
-    query = {"envelope.subject": subject, "envelope.payload.id": order_id}
-    return [entry["envelope"] async for entry in orders_db(client)["outbox"].find(query)]
+    return await announced_by(client, "orders", subject, id=order_id)
 
 
 async def publish(client: AppClient, event: Event, producer: str) -> Envelope:

@@ -32,7 +32,7 @@ async def play(client: AppClient, *envelopes: Envelope) -> None:
 
 async def refused_by_orders(client: AppClient, envelope: Envelope) -> dict[str, Any] | None:
     """The orders delivery of `envelope`, once orders has tried it and handed it back."""
-    settings = client.app.state.settings
+    settings = client.app.state.runtime.settings
     deliveries = client.app.state.runtime.client[settings.database_name("bus")]["deliveries"]
     return await deliveries.find_one(
         {

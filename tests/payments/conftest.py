@@ -4,15 +4,27 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from modules.payments.providers import LocalProvider
 from tests.payments.fake_stripe import FakeStripe, fake_stripe
 from tests.support.apps import AppClient, build_app, running
 from tests.support.servers import ServerUrls
 
 
 @pytest.fixture
-async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
+def provider() -> LocalProvider:
+    """The local payment provider the app charges through; tests read its charges."""
+    return LocalProvider()
+
+
+@pytest.fixture
+async def client(
+    servers: ServerUrls, prefix: str, provider: LocalProvider
+) -> AsyncIterator[AppClient]:
     """Auth and payments only: the tests play the orders module by publishing its events."""
-    async with running(build_app(servers, prefix, modules="auth,payments")) as app_client:
+    app = build_app(
+        servers, prefix, modules="auth,payments", adapters={"payments": {"provider": provider}}
+    )
+    async with running(app) as app_client:
         yield app_client
 
 

@@ -47,6 +47,21 @@ class FakeStripe:
     def release_charges(self) -> None:
         self.released.set()
 
+    def search_charges(self, query: str) -> Answer:
+        """Stripe's search, for the one query shape we use: `metadata['k']:'v'`."""
+        name, _, value = query.partition(":")
+        key = name.removeprefix("metadata['").removesuffix("']")
+        wanted = value.strip("'")
+        with self.lock:
+            found = [
+                answer
+                for (path, _), (form, (status, answer)) in self.saved.items()
+                if path == "/v1/charges"
+                and status == 200
+                and form.get(f"metadata[{key}]") == wanted
+            ]
+        return 200, {"object": "search_result", "data": found, "has_more": False}
+
     def sent(self, path: str) -> list[Recorded]:
         return [request for request in self.requests if request.path == path]
 
@@ -124,7 +139,17 @@ def _handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
             key = self.headers.get("Idempotency-Key")
             fake.requests.append(Recorded(self.path, form, key, self.headers.get("Authorization")))
-            status, body = fake.answer(self.path, form, key)
+            self._send(*fake.answer(self.path, form, key))
+
+        def do_GET(self) -> None:
+            path, _, query = self.path.partition("?")
+            fake.requests.append(Recorded(path, {}, None, self.headers.get("Authorization")))
+            if path == "/v1/charges/search":
+                self._send(*fake.search_charges(parse_qs(query).get("query", [""])[0]))
+            else:
+                self._send(404, {"error": {"type": "invalid_request_error"}})
+
+        def _send(self, status: int, body: dict[str, Any]) -> None:
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

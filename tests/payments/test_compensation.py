@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from modules.payments.providers import LocalProvider
 from tests.payments.fake_stripe import FakeStripe
 from tests.payments.support import (
     announce,
     known_order,
-    local_provider,
     order_cancelled,
     pay,
     payment_of,
@@ -22,7 +22,7 @@ from tests.support.waiting import eventually
 
 class TestRefundOnCancellation:
     async def test_a_paid_order_announced_cancelled_is_refunded_once(
-        self, client: AppClient
+        self, client: AppClient, provider: LocalProvider
     ) -> None:
         buyer = await sign_up(client)
         order_id = await known_order(client, buyer.id)
@@ -34,18 +34,20 @@ class TestRefundOnCancellation:
         payment = await payment_of(client, order_id)
         assert payment is not None
         assert payment["status"] == "refunded"
-        refunds = [r for key, r in local_provider().refunds.items() if key == f"refund-{order_id}"]
+        refunds = [r for key, r in provider.refunds.items() if key == f"refund-{order_id}"]
         assert len(refunds) == 1 and refunds[0].id == payment["refund_id"]
         assert refunds[0].charge_id == payment["charge_id"]
 
-    async def test_an_unpaid_cancelled_order_refunds_nothing(self, client: AppClient) -> None:
+    async def test_an_unpaid_cancelled_order_refunds_nothing(
+        self, client: AppClient, provider: LocalProvider
+    ) -> None:
         buyer = await sign_up(client)
         order_id = await known_order(client, buyer.id)
 
         await announce(client, order_cancelled(order_id))
         await until_quiet(client.app)
 
-        assert f"refund-{order_id}" not in local_provider().refunds
+        assert f"refund-{order_id}" not in provider.refunds
 
 
 class TestChargeLandingAfterCancellation:

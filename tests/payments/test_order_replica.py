@@ -53,7 +53,7 @@ class TestOrderReplica:
 
 
 async def _tried(client: AppClient, subject: str) -> bool:
-    settings = client.app.state.settings
+    settings = client.app.state.runtime.settings
     deliveries = client.app.state.runtime.client[settings.database_name("bus")]["deliveries"]
     query = {"group": "payments", "envelope.subject": subject, "attempts": {"$gte": 1}}
     return await deliveries.find_one(query) is not None

@@ -26,7 +26,12 @@ class TestStripeCharge:
 
         sent = stripe_server.requests[-1]
         assert sent.path == "/v1/charges"
-        assert sent.form == {"amount": "4250", "currency": "usd", "source": "tok_visa"}
+        assert sent.form == {
+            "amount": "4250",
+            "currency": "usd",
+            "source": "tok_visa",
+            "metadata[ticketing_attempt]": "order-1",
+        }
         assert sent.idempotency_key == "order-1"
         assert sent.authorization == f"Bearer {SECRET}"
         assert charge.amount == 4250 and charge.id.startswith("ch_")
@@ -95,6 +100,22 @@ class TestStripeRefund:
         assert refund.charge_id == "ch_abc" and refund.id.startswith("re_")
 
 
+class TestStripeFindCharge:
+    async def test_a_charge_is_found_by_its_attempt_key(self, stripe_server: FakeStripe) -> None:
+        provider = StripeProvider(SECRET, stripe_server.url)
+        charge = await provider.charge(700, "usd", "tok_visa", idempotency_key="attempt-1")
+
+        assert await provider.find_charge("attempt-1") == charge
+        assert await provider.find_charge("attempt-2") is None
+
+    async def test_a_declined_attempt_is_not_found(self, stripe_server: FakeStripe) -> None:
+        provider = StripeProvider(SECRET, stripe_server.url)
+        with pytest.raises(CardDeclined):
+            await provider.charge(700, "usd", "tok_chargeDeclined", idempotency_key="attempt-3")
+
+        assert await provider.find_charge("attempt-3") is None
+
+
 class TestStripeSelectedBySettings:
     async def test_the_app_charges_and_refunds_through_stripe_when_a_key_is_set(
         self, stripe_client: AppClient, stripe_server: FakeStripe
@@ -116,5 +137,21 @@ class TestStripeSelectedBySettings:
             "999",
             "usd",
         )
-        assert charge.idempotency_key == order_id and charge.authorization == "Bearer sk_test_app"
+        assert charge.idempotency_key == payment["attempt"]
+        assert charge.authorization == "Bearer sk_test_app"
         assert (refund.path, refund.idempotency_key) == ("/v1/refunds", f"refund-{order_id}")
+
+    async def test_a_declined_card_does_not_block_the_next_one(
+        self, stripe_client: AppClient, stripe_server: FakeStripe
+    ) -> None:
+        """Each attempt has its own idempotency key: Stripe would replay a decline for 24 h."""
+        client = stripe_client
+        buyer = await sign_up(client)
+        order_id = await known_order(client, buyer.id)
+
+        declined = await pay(client, buyer.headers, order_id, token="tok_chargeDeclined")
+        paid = await pay(client, buyer.headers, order_id)
+
+        assert (declined.status_code, paid.status_code) == (402, 201)
+        first, second = stripe_server.sent("/v1/charges")
+        assert first.idempotency_key != second.idempotency_key

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import httpx
@@ -14,8 +16,10 @@ from pymongo import AsyncMongoClient
 
 from app.factory import create_app
 from app.registry import select_modules
-from app.settings import Settings
-from bus.inprocess import Chaos
+from app.settings import Settings, load_module_settings
+from bus.chaos import Chaos
+from modules.kernel import Module
+from tests.support.announced import EventLog
 from tests.support.servers import ServerUrls
 
 CHAOS = Chaos()
@@ -27,6 +31,7 @@ def unique_prefix() -> str:
 
 
 def test_settings(urls: ServerUrls, prefix: str, **overrides: Any) -> Settings:
+    """The deployment's settings for a test; module settings among `overrides` are ignored."""
     values: dict[str, Any] = {
         "mongo_url": urls.mongo,
         "redis_url": urls.redis,
@@ -43,17 +48,32 @@ def build_app(
     *,
     modules: str | None = None,
     chaos: Chaos | None = CHAOS,
+    adapters: Mapping[str, Mapping[str, Any]] | None = None,
     **overrides: Any,
 ) -> Litestar:
-    settings = test_settings(urls, prefix, **overrides)
+    """The app on this test's databases. `overrides` set deployment or module settings by
+    name; `adapters` swap what a module's bootstrap would build, e.g.
+    `adapters={"payments": {"provider": LocalProvider()}}`."""
+    selected = [
+        with_adapters(module, **(adapters or {}).get(module.name, {}))
+        for module in select_modules(modules)
+    ]
     return create_app(
-        settings,
-        select_modules(modules),
+        test_settings(urls, prefix, **overrides),
+        selected,
         mongo_url=urls.mongo,
         redis_url=urls.redis,
         jwt_key=TEST_JWT_KEY,
+        module_settings=load_module_settings(selected, **overrides),
         chaos=chaos,
     )
+
+
+def with_adapters(module: Module[Any], **adapters: Any) -> Module[Any]:
+    """The module, its bootstrap given these adapters by keyword (cosmicpython's bootstrap)."""
+    if not adapters:
+        return module
+    return replace(module, bootstrap=partial(module.bootstrap, **adapters))
 
 
 class AppClient(httpx.AsyncClient):
@@ -61,15 +81,19 @@ class AppClient(httpx.AsyncClient):
     app's bus and Mongo client directly (Litestar's AsyncTestClient runs the app elsewhere)."""
 
     app: Litestar
+    events: EventLog
 
 
 @asynccontextmanager
 async def running(app: Litestar) -> AsyncIterator[AppClient]:
-    """Run the app's lifespan (start-up, shutdown) around an HTTP client talking to it."""
+    """Run the app's lifespan (start-up, shutdown) around an HTTP client talking to it, with
+    every event its bus delivers recorded (`client.events`)."""
+    events = EventLog()
+    events.subscribe(app.state.runtime.bus)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         transport = httpx.ASGITransport(app=app)
         async with AppClient(transport=transport, base_url="http://testserver.local") as client:
-            client.app = app
+            client.app, client.events = app, events
             yield client
 
 

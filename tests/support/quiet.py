@@ -12,13 +12,13 @@ from tests.support.waiting import eventually
 async def in_flight(app: Litestar) -> list[str]:
     """What is still moving, described: deliveries per group and subject, unpublished entries."""
     runtime = app.state.runtime
-    deliveries = runtime.client[app.state.settings.database_name("bus")]["deliveries"]
+    deliveries = runtime.client[runtime.settings.database_name("bus")]["deliveries"]
     moving = [
         f"{d['group']} <- {d['envelope']['subject']} x{d['attempts']}: {d.get('last_error')}"
         async for d in deliveries.find({})
     ]
-    for name, context in runtime.contexts.items():
-        unpublished: Any = context.database["outbox"].find({"published_at": None})
+    for name, running in runtime.modules.items():
+        unpublished: Any = running.transactions.database["outbox"].find({"published_at": None})
         moving += [f"{name} outbox: {e['envelope']['subject']}" async for e in unpublished]
     return moving
 

@@ -30,6 +30,9 @@ class LocalProvider:
             self.charges[idempotency_key] = Charge(id=charge_id, amount=amount_cents)
         return self.charges[idempotency_key]
 
+    async def find_charge(self, idempotency_key: str) -> Charge | None:
+        return self.charges.get(idempotency_key)
+
     async def refund(self, charge_id: str, idempotency_key: str) -> Refund:
         if idempotency_key not in self.refunds:
             refund_id = f"re_local_{uuid.uuid4().hex}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from modules.kernel import AppError, FieldError
 
@@ -27,6 +27,7 @@ class CardDeclined(AppError):
         super().__init__(FieldError(message, "token"))
 
 
+@runtime_checkable
 class PaymentProvider(Protocol):
     async def charge(
         self, amount_cents: int, currency: str, token: str, idempotency_key: str
@@ -34,3 +35,6 @@ class PaymentProvider(Protocol):
         """Charge `amount_cents`; the same idempotency key never charges twice."""
 
     async def refund(self, charge_id: str, idempotency_key: str) -> Refund: ...
+
+    async def find_charge(self, idempotency_key: str) -> Charge | None:
+        """The charge made with this key, if the provider has one (to settle a crashed attempt)."""

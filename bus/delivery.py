@@ -1,0 +1,89 @@
+"""The one delivery policy of every bus: after a handler ran, acknowledge, retry later or bury.
+
+Both implementations call `deliver_once` and then carry out the decision with
+their own storage, so the rule, its log lines and their levels live here only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bus.envelope import Envelope, set_correlation_id
+from bus.interface import Handler, NotReadyYet, RetryPolicy
+
+log = logging.getLogger("bus.delivery")
+DEFAULT_RETRY = RetryPolicy()
+
+
+@dataclass(frozen=True)
+class Ack:
+    """The handler succeeded: acknowledge the delivery."""
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Deliver again after `delay` seconds; `expected` failures (NotReadyYet) are logged quietly."""
+
+    delay: float
+    reason: str
+    expected: bool
+
+
+@dataclass(frozen=True)
+class Bury:
+    """Out of attempts: move the delivery to the dead letters with `reason`."""
+
+    reason: str
+
+
+Decision = Ack | Retry | Bury
+ACK = Ack()
+
+
+def decide(attempts: int, error: Exception | None, policy: RetryPolicy) -> Decision:
+    """What follows the `attempts`-th delivery of an event whose handler raised `error`."""
+    if error is None:
+        return ACK
+    reason = f"{type(error).__name__}: {error}"
+    if attempts >= policy.max_attempts:
+        return Bury(reason)
+    return Retry(policy.delay(attempts), reason, expected=isinstance(error, NotReadyYet))
+
+
+def log_decision(decision: Decision, group: str, envelope: Envelope, attempts: int) -> None:
+    if isinstance(decision, Bury):
+        log.error(
+            "bus: %s gave up on %s %s after %d attempts: %s",
+            group,
+            envelope.subject,
+            envelope.event_id,
+            attempts,
+            decision.reason,
+        )
+    elif isinstance(decision, Retry):
+        log.log(
+            logging.DEBUG if decision.expected else logging.WARNING,
+            "bus: %s failed on %s %s (attempt %d), retrying in %.2fs: %s",
+            group,
+            envelope.subject,
+            envelope.event_id,
+            attempts,
+            decision.delay,
+            decision.reason,
+        )
+
+
+async def deliver_once(
+    handler: Handler, envelope: Envelope, *, group: str, attempts: int, policy: RetryPolicy
+) -> Decision:
+    """Run `handler` once under the event's correlation id; return (and log) what follows."""
+    set_correlation_id(envelope.correlation_id)
+    try:
+        await handler(envelope)
+    except Exception as error:
+        decision = decide(attempts, error, policy)
+    else:
+        decision = ACK
+    log_decision(decision, group, envelope, attempts)
+    return decision

@@ -1,0 +1,143 @@
+"""One consumer group of the in-process bus: deliveries queued in memory, leased in Mongo.
+
+A delivery published by this process arrives already leased (claimed at
+birth), so the normal path costs one insert and one delete. What memory does
+not know (published elsewhere, left by a dead consumer or a past run, due for a
+retry) is claimed first, so competing consumers never run one delivery twice
+while its lease holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from bson import ObjectId
+
+from bus.delivery import Ack, Bury, deliver_once
+from bus.envelope import Envelope
+from bus.inprocess.store import Delivery, DeliveryStore
+from bus.interface import Handler, RetryPolicy
+from bus.stopping import CANCEL_DEADLINE, Background, drain
+from bus.timestamps import stored_now
+
+log = logging.getLogger("bus.inprocess")
+SCAN_LIMIT = 1_000
+
+
+class GroupWorker:
+    def __init__(
+        self,
+        group: str,
+        handlers: dict[str, Handler],
+        store: DeliveryStore,
+        *,
+        retry: RetryPolicy,
+        ack_wait: timedelta,
+        concurrency: int,
+        scan_interval: float,
+    ):
+        self.group = group
+        self._handlers = handlers
+        self._store = store
+        self._retry = retry
+        self._ack_wait = ack_wait
+        self._concurrency = concurrency
+        self._scan_interval = scan_interval
+        self._queue: asyncio.Queue[tuple[Delivery, bool] | None] = asyncio.Queue()
+        self._queued: set[ObjectId] = set()
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._loops = Background()
+
+    @property
+    def running(self) -> bool:
+        return self._loops.running
+
+    def start(self) -> None:
+        self._loops.spawn(self._scan(), f"bus-scan-{self.group}")
+        for number in range(self._concurrency):
+            self._loops.spawn(self._consume(), f"bus-{self.group}-{number}")
+
+    def offer(self, delivery: Delivery, *, claimed: bool) -> None:
+        """Queue a delivery; `claimed` ones are leased to this process already."""
+        if self.running and delivery["_id"] not in self._queued:
+            self._queued.add(delivery["_id"])
+            self._queue.put_nowait((delivery, claimed))
+
+    async def stop(self, grace: float) -> None:
+        """Stop consuming; handlers get `grace`; claimed deliveries never started are released."""
+        self._loops.request_stop()
+        for _ in range(self._concurrency):
+            self._queue.put_nowait(None)  # idle consumers wake up and see the flag
+        await self._loops.stop()
+        await drain(self._in_flight, grace)
+        unstarted = []
+        while not self._queue.empty():
+            queued = self._queue.get_nowait()
+            if queued is not None and queued[1]:
+                unstarted.append(queued[0])
+        try:
+            await asyncio.wait_for(self._store.release(unstarted), CANCEL_DEADLINE)
+        except Exception:  # their leases run out instead: delivered after the ack wait
+            log.warning("bus: %s could not release %d deliveries", self.group, len(unstarted))
+
+    async def _scan(self) -> None:
+        while self._loops.running:
+            try:
+                for delivery in await self._store.due(self.group, SCAN_LIMIT):
+                    self.offer(delivery, claimed=False)
+            except Exception:
+                log.exception("bus: scanning deliveries of %s failed", self.group)
+            await self._loops.pause(self._scan_interval)
+
+    async def _consume(self) -> None:
+        while self._loops.running:
+            queued = await self._queue.get()
+            if queued is None or not self._loops.running:
+                if queued is not None:
+                    self._queue.put_nowait(queued)  # for stop to release
+                return
+            delivery, claimed = queued
+            self._queued.discard(delivery["_id"])
+            expired = claimed and delivery["due_at"] <= stored_now()  # ran out while queued
+            if expired or not claimed:
+                try:
+                    claimed_now = await self._store.claim(delivery, self._ack_wait)
+                except Exception:
+                    log.exception("bus: claiming a delivery of %s failed", self.group)
+                    continue  # still stored: the scan brings it back
+                if claimed_now is None:
+                    continue  # another consumer has it
+                delivery = claimed_now
+            # Its own task, so that stopping this consumer leaves the handler its grace.
+            task = asyncio.create_task(self._deliver(delivery), name=f"bus-{self.group}-handler")
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+            await asyncio.wait({task})
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        envelope = Envelope.from_document(delivery["envelope"])
+        handler = self._handlers.get(envelope.subject)
+        if handler is None:
+            log.warning("bus: %s does not handle redelivered %s", self.group, envelope.subject)
+            await self._store.acknowledge(delivery["_id"])
+            return
+        decision = await deliver_once(
+            handler,
+            envelope,
+            group=self.group,
+            attempts=delivery["attempts"],
+            policy=self._retry,
+        )
+        try:
+            if isinstance(decision, Ack):
+                await self._store.acknowledge(delivery["_id"])
+            elif isinstance(decision, Bury):
+                await self._store.bury(delivery, decision.reason)
+            else:
+                waiting = await self._store.retry_later(delivery, decision.delay, decision.reason)
+                loop = asyncio.get_running_loop()
+                loop.call_later(decision.delay, lambda: self.offer(waiting, claimed=False))
+        except Exception:  # the lease runs out and the delivery comes back
+            log.exception("bus: %s could not record the outcome of %s", self.group, envelope)
