@@ -14,18 +14,20 @@ from modules.kernel import AppError, FieldError
 log = logging.getLogger("ticketing.errors")
 
 
-def error_response(status_code: int, *errors: FieldError) -> Response[dict[str, Any]]:
+def error_response(
+    status_code: int, *errors: FieldError, headers: dict[str, str] | None = None
+) -> Response[dict[str, Any]]:
     body = {
         "errors": [
             {"message": error.message, **({"field": error.field} if error.field else {})}
             for error in errors
         ]
     }
-    return Response(body, status_code=status_code, media_type=MediaType.JSON)
+    return Response(body, status_code=status_code, media_type=MediaType.JSON, headers=headers)
 
 
 def on_app_error(_: Request[Any, Any, Any], error: AppError) -> Response[dict[str, Any]]:
-    return error_response(error.status_code, *error.errors)
+    return error_response(error.status_code, *error.errors, headers=error.headers)
 
 
 def on_validation_error(

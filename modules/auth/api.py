@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from modules.auth.documents import User
+from modules.auth.limits import AttemptLimits
 from modules.auth.passwords import Passwords
 from modules.auth.schemas import CredentialsBody, CurrentUserOut, UserOut
-from modules.auth.use_cases import sign_in, sign_up
+from modules.auth.use_cases import Attempt, sign_in, sign_up
 from modules.kernel import CurrentUser, SessionCodec, Sessions, Transactions
 
 
@@ -23,23 +24,27 @@ class UsersApi(Controller):
     @post("/signup", status_code=HTTP_201_CREATED)
     async def signup(
         self,
+        request: Request[Any, Any, Any],
         data: JSONBody[CredentialsBody],
         transactions: NamedDependency[Transactions],
         passwords: NamedDependency[Passwords],
+        limits: NamedDependency[AttemptLimits],
         sessions: NamedDependency[Sessions],
     ) -> Response[UserOut]:
-        user = await sign_up(transactions, passwords, data.email, data.password)
+        user = await sign_up(transactions, passwords, limits, _attempt(request, data))
         return await _signed_in(sessions, user, HTTP_201_CREATED)
 
     @post("/signin", status_code=HTTP_200_OK)
     async def signin(
         self,
+        request: Request[Any, Any, Any],
         data: JSONBody[CredentialsBody],
         transactions: NamedDependency[Transactions],
         passwords: NamedDependency[Passwords],
+        limits: NamedDependency[AttemptLimits],
         sessions: NamedDependency[Sessions],
     ) -> Response[UserOut]:
-        user = await sign_in(transactions, passwords, data.email, data.password)
+        user = await sign_in(transactions, passwords, limits, _attempt(request, data))
         return await _signed_in(sessions, user, HTTP_200_OK)
 
     @post("/signout", status_code=HTTP_200_OK)
@@ -62,6 +67,13 @@ class UsersApi(Controller):
     @get("/currentuser")
     async def current(self, current_user: NamedDependency[CurrentUser | None]) -> CurrentUserOut:
         return CurrentUserOut.of(current_user)
+
+
+def _attempt(request: Request[Any, Any, Any], data: CredentialsBody) -> Attempt:
+    """The client's address as the server saw it (behind a trusted proxy, uvicorn's
+    --forwarded-allow-ips makes it the original client's)."""
+    address = request.client.host if request.client else "unknown"
+    return Attempt(data.email, data.password, address)
 
 
 async def _signed_in(sessions: Sessions, user: User, status: int) -> Response[UserOut]:

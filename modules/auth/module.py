@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pydantic import Field
+from redis.asyncio import Redis
 
 from modules.auth.api import UsersApi
 from modules.auth.documents import User
+from modules.auth.limits import AttemptCounter, AttemptLimits, Limit
 from modules.auth.passwords import HashCost, Passwords
 from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provide
 
@@ -16,6 +18,10 @@ class AuthSettings(ModuleSettings):
     password_memory_kib: int = Field(default=19 * 1024, ge=19 * 1024)
     password_parallelism: int = Field(default=1, ge=1)
     password_workers: int = Field(default=2, ge=1)  # threads hashing at once, per process
+    signin_failures_per_account: int = Field(default=10, ge=1)  # in a window, then 429
+    signin_failures_per_address: int = Field(default=100, ge=1)
+    signups_per_address: int = Field(default=20, ge=1)
+    attempt_window: int = Field(default=900, gt=0)  # seconds
 
 
 def bootstrap(
@@ -28,7 +34,18 @@ def bootstrap(
         ),
         workers=settings.password_workers,
     )
-    return Wiring(dependencies={"passwords": provide(hashing)}, services=[hashing])
+    counter = AttemptCounter(Redis.from_url(context.redis_url), context.namespace)
+    window = settings.attempt_window
+    limits = AttemptLimits(
+        counter,
+        failed_per_account=Limit(settings.signin_failures_per_account, window),
+        failed_per_address=Limit(settings.signin_failures_per_address, window),
+        signups_per_address=Limit(settings.signups_per_address, window),
+    )
+    return Wiring(
+        dependencies={"passwords": provide(hashing), "limits": provide(limits)},
+        services=[hashing, counter],
+    )
 
 
 module = Module(

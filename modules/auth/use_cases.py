@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pymongo.errors import DuplicateKeyError
 
 from modules.auth.documents import User
 from modules.auth.domain import credentials_for_sign_in, credentials_for_sign_up
+from modules.auth.limits import AttemptLimits
 from modules.auth.passwords import Passwords
 from modules.kernel import BadRequest, Transactions, UnitOfWork
 
 EMAIL_IN_USE = "Email in use"
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """Credentials as typed, and the client address they came from."""
+
+    email: str | None
+    password: str | None
+    address: str
+
+
 async def sign_up(
-    transactions: Transactions, passwords: Passwords, email: str | None, password: str | None
+    transactions: Transactions,
+    passwords: Passwords,
+    limits: AttemptLimits,
+    attempt: Attempt,
 ) -> User:
-    credentials = credentials_for_sign_up(email, password)
+    credentials = credentials_for_sign_up(attempt.email, attempt.password)
+    await limits.before_sign_up(attempt.address)
     if await User.find_one(User.email == credentials.email):
         raise BadRequest(EMAIL_IN_USE, "email")
     user = User(email=credentials.email, password_hash=await passwords.hash(credentials.password))
@@ -30,13 +46,19 @@ async def sign_up(
 
 
 async def sign_in(
-    transactions: Transactions, passwords: Passwords, email: str | None, password: str | None
+    transactions: Transactions,
+    passwords: Passwords,
+    limits: AttemptLimits,
+    attempt: Attempt,
 ) -> User:
-    credentials = credentials_for_sign_in(email, password)
+    credentials = credentials_for_sign_in(attempt.email, attempt.password)
+    await limits.before_sign_in(attempt.address, credentials.email)
     user = await User.find_one(User.email == credentials.email)
     verdict = await passwords.verify(user.password_hash if user else None, credentials.password)
     if user is None or not verdict.matches:
+        await limits.failed_sign_in(attempt.address, credentials.email)
         raise BadRequest("Invalid credentials")
+    await limits.signed_in(credentials.email)
     if verdict.needs_rehash:
         await _upgrade_hash(transactions, passwords, user, credentials.password)
     return user

@@ -8,6 +8,7 @@ from modules.kernel.errors import (
     Forbidden,
     NotAuthenticated,
     NotFound,
+    TooManyRequests,
     ValidationFailed,
 )
 from modules.kernel.ids import object_id_or_404
@@ -47,6 +48,7 @@ __all__ = (
     "Service",
     "SessionCodec",
     "Sessions",
+    "TooManyRequests",
     "Transactions",
     "UnitOfWork",
     "ValidationFailed",

@@ -18,6 +18,10 @@ class AppError(Exception):
         super().__init__("; ".join(error.message for error in errors))
         self.errors = errors
 
+    @property
+    def headers(self) -> dict[str, str]:
+        return {}
+
 
 class BadRequest(AppError):
     def __init__(self, message: str, field: str | None = None):
@@ -56,3 +60,17 @@ class Conflict(AppError):
 
     def __init__(self, message: str = "The record was changed meanwhile; please retry"):
         super().__init__(FieldError(message))
+
+
+class TooManyRequests(AppError):
+    """Too many attempts in a window; `retry_after` seconds until the next one is heard."""
+
+    status_code = 429
+
+    def __init__(self, retry_after: int, message: str = "Too many attempts; try again later"):
+        super().__init__(FieldError(message))
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

@@ -36,13 +36,15 @@ class TestJsonBodiesOnly:
         )
 
         assert response.status_code == 415
-        again = await client.post("/api/users/signup", json={"email": email, "password": "secret"})
+        again = await client.post(
+            "/api/users/signup", json={"email": email, "password": "secret123"}
+        )
         assert again.status_code == 201
 
     async def test_json_with_a_charset_is_accepted(self, client: AppClient) -> None:
         response = await client.post(
             "/api/users/signup",
-            content=f'{{"email": "{new_email()}", "password": "secret"}}',
+            content=f'{{"email": "{new_email()}", "password": "secret123"}}',
             headers={"content-type": "application/json; charset=utf-8"},
         )
 

@@ -205,7 +205,7 @@ class TestOperatorInjection:
         await sign_up(client)
         await client.post(SIGN_UP, json={"email": {"$regex": ".*"}, "password": "secret123"})
 
-        response = await client.post(SIGN_UP, json={"email": new_email(), "password": "secret1"})
+        response = await client.post(SIGN_UP, json={"email": new_email(), "password": "secret123"})
 
         assert response.status_code == 201, response.text
 

@@ -124,7 +124,7 @@ async def _order_once_known(http: httpx.AsyncClient, buyer: str, ticket_id: str)
 
 async def sign_up(http: httpx.AsyncClient) -> str:
     email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
-    response = await http.post("/api/users/signup", json={"email": email, "password": "secret"})
+    response = await http.post("/api/users/signup", json={"email": email, "password": "secret123"})
     response.raise_for_status()
     return response.cookies["session"]
 

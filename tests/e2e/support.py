@@ -20,7 +20,9 @@ class User:
     def __init__(self, base_url: str):
         self.http = httpx.Client(base_url=base_url, timeout=30)
         email = f"e2e-{uuid.uuid4().hex[:10]}@example.com"
-        response = self.http.post("/api/users/signup", json={"email": email, "password": "secret"})
+        response = self.http.post(
+            "/api/users/signup", json={"email": email, "password": "secret123"}
+        )
         assert response.status_code == 201, response.text
         self.id = response.json()["id"]
 

@@ -96,7 +96,9 @@ async def await_published_completion(
 ) -> list[dict[str, Any]]:
     return await eventually(
         lambda: completions(client, order_id),
-        until=lambda entries: any(entry["published_at"] for entry in entries),
+        until=lambda entries: any(
+            entry["envelope"]["event_id"] in client.events.published for entry in entries
+        ),
         timeout=timeout,
     )
 

@@ -46,7 +46,10 @@ async def all_published(client: AppClient, ticket_id: str) -> list[dict[str, Any
     """The ticket's outbox entries, once the relay has published every one of them."""
     return await eventually(
         lambda: outbox_of(client, ticket_id),
-        until=lambda entries: bool(entries) and all(entry["published_at"] for entry in entries),
+        until=lambda entries: (
+            bool(entries)
+            and all(entry["envelope"]["event_id"] in client.events.published for entry in entries)
+        ),
     )
 
 

@@ -19,7 +19,7 @@ EMBEDDED_SERVERS = {"secantusd-py", "valkey-server"}
 def sign_up(serving: Serving) -> tuple[str, str]:
     email = f"restart-{uuid.uuid4().hex[:8]}@example.com"
     with serving.client() as http:
-        response = http.post("/api/users/signup", json={"email": email, "password": "secret"})
+        response = http.post("/api/users/signup", json={"email": email, "password": "secret123"})
     assert response.status_code == 201, response.text
     return email, response.cookies["session"]
 
@@ -55,7 +55,7 @@ class TestRestart:
         second = launcher.start()
 
         with second.client() as http:
-            signin = http.post("/api/users/signin", json={"email": email, "password": "secret"})
+            signin = http.post("/api/users/signin", json={"email": email, "password": "secret123"})
             ticket = http.get(f"/api/tickets/{ticket_id}")
         with second.client() as http:
             http.cookies.set("session", session)

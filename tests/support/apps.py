@@ -23,6 +23,8 @@ from tests.support.announced import EventLog
 from tests.support.servers import ServerUrls
 
 CHAOS = Chaos()
+# Every test client signs up from one address: limits are tested where they are set low.
+NO_ABUSE_LIMITS = {"signups_per_address": 100_000, "signin_failures_per_address": 100_000}
 TEST_JWT_KEY = "test-signing-key-that-is-long-enough-for-hs256"
 
 
@@ -54,6 +56,8 @@ def build_app(
     """The app on this test's databases. `overrides` set deployment or module settings by
     name; `adapters` swap what a module's bootstrap would build, e.g.
     `adapters={"payments": {"provider": LocalProvider()}}`."""
+    if any(module.name == "auth" for module in select_modules(modules)):
+        overrides = NO_ABUSE_LIMITS | overrides
     selected = [
         with_adapters(module, **(adapters or {}).get(module.name, {}))
         for module in select_modules(modules)
