@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from app.embedded import DataDirBusy, DataDirLock, EmbeddedServers
+from app.embedded.private import private_dir, tighten, write_private
+from app.keys import local_jwt_key
 from app.settings import Settings
+from bus.failpoints import refuse_unless_allowed
 
 
 @dataclass(frozen=True)
@@ -21,32 +22,46 @@ class Endpoints:
 
 
 ENDPOINTS_FILE = "endpoints.json"
+DATA_DIR_ENTRIES = (
+    "mongo",
+    "redis",
+    "logs",
+    "jwt.key",
+    "redis.password",
+    ENDPOINTS_FILE,
+    "ticketing.lock",
+)
 
 
 @contextmanager
 def local_environment(settings: Settings) -> Iterator[Endpoints]:
     """Starts the embedded servers the settings leave unset; stops them on the way out.
 
-    Their addresses are written to the data directory so that tools
-    (`ticketing deadletter`, `ticketing bus status`) can attach to a running app.
+    Their addresses (the Redis one with its password) are written to the data directory, 0600,
+    so that tools (`ticketing deadletter`, `ticketing bus status`) can attach to a running app.
     """
+    refuse_unless_allowed()
     need_mongo, need_redis = settings.mongo_url is None, settings.redis_url is None
     uses_data_dir = need_mongo or need_redis or settings.jwt_key is None
     lock = DataDirLock(settings.data_dir)
     if uses_data_dir:
+        private_dir(settings.data_dir)
         lock.acquire()
+        tighten(settings.data_dir, DATA_DIR_ENTRIES)
     servers = EmbeddedServers(settings.data_dir)
     endpoints_file = settings.data_dir / ENDPOINTS_FILE
     try:
+        jwt_key = _jwt_key(settings)
         servers.start(need_mongo=need_mongo, need_redis=need_redis)
         endpoints = Endpoints(
             mongo_url=settings.mongo_url or servers.mongo_url or "",
             redis_url=settings.redis_url or servers.redis_url or "",
-            jwt_key=_jwt_key(settings),
+            jwt_key=jwt_key,
         )
         if uses_data_dir:
-            endpoints_file.write_text(
-                json.dumps({"mongo_url": endpoints.mongo_url, "redis_url": endpoints.redis_url})
+            write_private(
+                endpoints_file,
+                json.dumps({"mongo_url": endpoints.mongo_url, "redis_url": endpoints.redis_url}),
             )
         yield endpoints
     finally:
@@ -73,13 +88,3 @@ def _jwt_key(settings: Settings) -> str:
     if settings.jwt_key is not None:
         return settings.jwt_key.get_secret_value()
     return local_jwt_key(settings.data_dir)
-
-
-def local_jwt_key(data_dir: Path) -> str:
-    """Generated once per data directory and kept there, so sessions survive restarts."""
-    path = data_dir / "jwt.key"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48))
-    return path.read_text().strip()

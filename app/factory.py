@@ -16,7 +16,9 @@ from litestar.plugins.pydantic import PydanticPlugin
 from litestar.types import Message, Scope
 from redis.asyncio import Redis
 
+from app.api_docs import SwaggerPage
 from app.errors import EXCEPTION_HANDLERS
+from app.http_security import add_security_headers, require_same_origin
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
 from bus import set_correlation_id
@@ -83,10 +85,13 @@ def create_app(
         state=State({"runtime": runtime}),  # for operators and tests; controllers never read it
         lifespan=[lifespan],
         before_request=_before_request,
-        before_send=[_renew_session],
+        before_send=[add_security_headers, _renew_session],
+        guards=[require_same_origin],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
-        openapi_config=OpenAPIConfig(title="Ticketing", version="0.1.0", path="/api/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Ticketing", version="0.1.0", path="/api/schema", render_plugins=[SwaggerPage()]
+        ),
         plugins=[PydanticPlugin(prefer_alias=True)],
         debug=False,
     )

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.keys import JwtKey
 from modules.kernel import Module, ModuleSettings
 
 G = TypeVar("G", bound=BaseSettings)
@@ -33,7 +34,7 @@ class Settings(BaseSettings):
     bus: Literal["inprocess", "redis"] = "inprocess"
     data_dir: Path = Path(".ticketing")
     db_prefix: str = Field(default="ticketing", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")
-    jwt_key: SecretStr | None = None
+    jwt_key: JwtKey | None = None
     session_ttl: int = Field(default=24 * 3600, gt=0)  # sliding: renewed past half its life
     cookie_secure: bool = False
     instance: str | None = None

@@ -24,6 +24,7 @@ async def prefix(servers: ServerUrls) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
-    """The whole app, every module, in-process bus with duplicates and reordering on."""
+    """The whole app, every module, in-process bus with duplicates and reordering on. A folder
+    about one module overrides it with only the modules its tests need."""
     async with running(build_app(servers, prefix)) as app_client:
         yield app_client

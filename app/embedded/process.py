@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 import shutil
 import signal
 import socket
@@ -11,6 +12,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from app.embedded.private import PRIVATE_UMASK, open_private_log
 
 _PR_SET_PDEATHSIG = 1
 
@@ -57,8 +60,7 @@ class ChildServer:
         return self._process.pid if self._process else None
 
     def start(self, ready: Callable[[], bool], timeout: float = 30.0) -> None:
-        self._log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self._log_path.open("ab") as log:
+        with os.fdopen(open_private_log(self._log_path), "ab") as log:
             self._process = subprocess.Popen(
                 self._argv,
                 stdout=log,
@@ -66,6 +68,7 @@ class ChildServer:
                 stdin=subprocess.DEVNULL,
                 preexec_fn=_die_with_parent,
                 env=self._env,
+                umask=PRIVATE_UMASK,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import socket
+import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.embedded.private import private_dir, write_private
 from app.embedded.process import ChildServer, ServerStartError, answers, executable, free_port
 
 
 def start_mongo(data_dir: Path) -> tuple[ChildServer, str]:
-    """SecantusDB, a MongoDB wire-protocol server; the URL has retryWrites=false (DESIGN §2)."""
+    """SecantusDB, a MongoDB wire-protocol server; the URL has retryWrites=false (DESIGN §2).
+
+    `--sync-on-commit`: a commit is on disk before it is acknowledged, so an answered write
+    survives a crash (DESIGN §2), for some throughput (figures in docs/architecture.md).
+    """
     port = free_port()
     server = ChildServer(
         "secantusd-py",
@@ -24,6 +30,7 @@ def start_mongo(data_dir: Path) -> tuple[ChildServer, str]:
             str(data_dir / "mongo"),
             "--log-level",
             "WARNING",
+            "--sync-on-commit",
         ],
         data_dir / "logs" / "mongo.log",
     )
@@ -32,19 +39,27 @@ def start_mongo(data_dir: Path) -> tuple[ChildServer, str]:
 
 
 def start_redis(data_dir: Path) -> tuple[ChildServer, str]:
-    """A real valkey-server with AOF (`appendfsync always`: a laptop's volume can afford it)."""
+    """A real valkey-server with AOF (`appendfsync always`: a laptop's volume can afford it).
+
+    It requires the data directory's password, which is in the URL everything connects with;
+    the password goes through a 0600 config file, as a command line is readable by all.
+    """
     port = free_port()
-    (data_dir / "redis").mkdir(parents=True, exist_ok=True)
+    directory = private_dir(data_dir / "redis").resolve()
+    password = redis_password(data_dir)
+    config = directory / "valkey.conf"
+    write_private(config, f"requirepass {password}\n")
     server = ChildServer(
         "valkey-server",
         [
             redis_binary(),
+            str(config),
             "--port",
             str(port),
             "--bind",
             "127.0.0.1",
             "--dir",
-            str((data_dir / "redis").resolve()),
+            str(directory),
             "--appendonly",
             "yes",
             "--appendfsync",
@@ -58,8 +73,18 @@ def start_redis(data_dir: Path) -> tuple[ChildServer, str]:
         ],
         data_dir / "logs" / "redis.log",
     )
-    server.start(ready=lambda: _redis_answers(port))
-    return server, f"redis://127.0.0.1:{port}/0"
+    server.start(ready=lambda: _redis_answers(port, password))
+    return server, f"redis://:{password}@127.0.0.1:{port}/0"
+
+
+def redis_password(data_dir: Path) -> str:
+    """Generated once per data directory and kept there (0600), like the session key."""
+    path = data_dir / "redis.password"
+    password = path.read_text(errors="replace").strip() if path.exists() else ""
+    if not re.fullmatch(r"[0-9a-f]{64}", password):  # missing, empty or damaged: a new one
+        password = secrets.token_hex(32)
+        write_private(path, password)
+    return password
 
 
 def redis_binary() -> str:
@@ -88,13 +113,16 @@ def _mongo_answers(port: int) -> bool:
         client.close()
 
 
-def _redis_answers(port: int) -> bool:
+def _redis_answers(port: int, password: str) -> bool:
+    import redis
+
+    client = redis.Redis(port=port, password=password, socket_timeout=0.3)
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.3) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
+        return bool(client.ping())
+    except redis.RedisError:
         return False
+    finally:
+        client.close()
 
 
 @dataclass
@@ -108,6 +136,7 @@ class EmbeddedServers:
     redis_url: str | None = None
 
     def start(self, *, need_mongo: bool, need_redis: bool) -> None:
+        private_dir(self.data_dir)
         try:
             if need_mongo:
                 self.mongo, self.mongo_url = start_mongo(self.data_dir)

@@ -15,6 +15,7 @@ from modules.kernel.ids import object_id_or_404
 from modules.kernel.inbox import Listener, inbox_guarded
 from modules.kernel.module import Module, ModuleContext, ModuleSettings, Service, Wiring, provide
 from modules.kernel.money import cents_to_number
+from modules.kernel.paging import DEFAULT_PAGE, MAX_PAGE, PageRequest, next_page_link
 from modules.kernel.replicas import apply_in_order, record_once
 from modules.kernel.services import Periodic
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
@@ -29,6 +30,8 @@ from modules.kernel.web import (
 )
 
 __all__ = (
+    "DEFAULT_PAGE",
+    "MAX_PAGE",
     "RENEWED_SESSION",
     "SESSION_COOKIE",
     "AppError",
@@ -43,6 +46,7 @@ __all__ = (
     "ModuleSettings",
     "NotAuthenticated",
     "NotFound",
+    "PageRequest",
     "Periodic",
     "RequestBody",
     "Service",
@@ -57,6 +61,7 @@ __all__ = (
     "apply_in_order",
     "cents_to_number",
     "inbox_guarded",
+    "next_page_link",
     "object_id_or_404",
     "provide",
     "provide_current_user",

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from modules.kernel import CurrentUser, Transactions
+from modules.kernel import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    CurrentUser,
+    PageRequest,
+    Transactions,
+    next_page_link,
+)
 from modules.orders.schemas import OrderBody, OrderOut
 from modules.orders.use_cases import cancel_order, order_of, orders_of, place_order
 
@@ -30,8 +38,17 @@ class OrdersApi(Controller):
         return OrderOut.of(order)
 
     @get("/")
-    async def list_mine(self, user: NamedDependency[CurrentUser]) -> list[OrderOut]:
-        return [OrderOut.of(order) for order in await orders_of(user)]
+    async def list_mine(
+        self,
+        user: NamedDependency[CurrentUser],
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+        cursor: FromQuery[str | None] = None,
+    ) -> Response[list[OrderOut]]:
+        """My orders, newest first; a full page carries a `Link` to the next one."""
+        page = PageRequest.of(limit, cursor)
+        orders = await orders_of(user, page)
+        links = next_page_link(self.path, page, [order.id for order in orders])
+        return Response([OrderOut.of(order) for order in orders], headers=links)
 
     @get("/{order_id:str}")
     async def show(self, order_id: FromPath[str], user: NamedDependency[CurrentUser]) -> OrderOut:

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 from pymongo.errors import DuplicateKeyError
 
 from bus import OrderCancelled, OrderCreated, PricedTicket, TicketRef
-from modules.kernel import BadRequest, CurrentUser, NotFound, Transactions, UnitOfWork
+from modules.kernel import (
+    BadRequest,
+    CurrentUser,
+    NotFound,
+    PageRequest,
+    Transactions,
+    UnitOfWork,
+)
 from modules.orders.documents import Order, TicketReplica, TicketSnapshot
 from modules.orders.domain import (
     ORDER_NOT_FOUND,
@@ -60,8 +67,11 @@ async def place_order(
         raise BadRequest(TICKET_TAKEN, "ticketId") from None
 
 
-async def orders_of(buyer: CurrentUser) -> list[Order]:
-    return await Order.find(Order.user_id == buyer.id).sort("-_id").to_list()
+async def orders_of(buyer: CurrentUser, page: PageRequest) -> list[Order]:
+    """The buyer's orders, newest first."""
+    older = {} if page.cursor is None else {"_id": {"$lt": page.cursor}}
+    mine = Order.find(Order.user_id == buyer.id, older)
+    return await mine.sort("-_id").limit(page.limit).to_list()
 
 
 async def order_of(buyer: CurrentUser, order_id: str) -> Order:

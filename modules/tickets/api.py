@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post, put
+from typing import Annotated
+
+from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from modules.kernel import CurrentUser, Transactions
+from modules.kernel import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    CurrentUser,
+    PageRequest,
+    Transactions,
+    next_page_link,
+)
 from modules.tickets.schemas import TicketBody, TicketOut
 from modules.tickets.use_cases import available_tickets, create_ticket, get_ticket, update_ticket
 
@@ -26,8 +35,16 @@ class TicketsApi(Controller):
         return TicketOut.of(await create_ticket(transactions, user, data.title, data.price))
 
     @get("/")
-    async def list_available(self) -> list[TicketOut]:
-        return [TicketOut.of_document(document) for document in await available_tickets()]
+    async def list_available(
+        self,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+        cursor: FromQuery[str | None] = None,
+    ) -> Response[list[TicketOut]]:
+        """Tickets on sale, oldest first; a full page carries a `Link` to the next one."""
+        page = PageRequest.of(limit, cursor)
+        documents = await available_tickets(page)
+        links = next_page_link(self.path, page, [document["_id"] for document in documents])
+        return Response([TicketOut.of_document(document) for document in documents], headers=links)
 
     @get("/{ticket_id:str}")
     async def show(self, ticket_id: FromPath[str]) -> TicketOut:

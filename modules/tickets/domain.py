@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, Inexact, localcontext
 
@@ -9,6 +11,10 @@ from modules.kernel import BadRequest, FieldError, Forbidden, ValidationFailed
 
 MAX_TITLE_LENGTH = 200
 MAX_PRICE = Decimal("1000000")
+PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")  # no exponent, no "1_000", no "NaN"
+# Right-to-left overrides and isolates can disguise a title; other format characters
+# (zero-width joiners in emoji) are fine inside visible text.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -17,15 +23,20 @@ class TicketDraft:
     price: int  # cents
 
 
-def ticket_draft(title: str | None, price: Decimal | None) -> TicketDraft:
-    """A valid title and price in cents, or ValidationFailed listing every bad field."""
+def ticket_draft(title: str | None, price: float | str | None) -> TicketDraft:
+    """A valid title and price in cents, or ValidationFailed listing every bad field.
+
+    The price is a JSON number or a plain decimal string ("12.50").
+    """
     errors = []
     clean_title = (title or "").strip()
-    if not clean_title:
+    if not _visible(clean_title):
         errors.append(FieldError("Title is required", "title"))
     elif len(clean_title) > MAX_TITLE_LENGTH:
         errors.append(FieldError(f"Title must be at most {MAX_TITLE_LENGTH} characters", "title"))
-    cents = price_in_cents(price)
+    elif not _printable(clean_title):
+        errors.append(FieldError("Title must not contain control characters", "title"))
+    cents = price_in_cents(_decimal(price))
     if cents is None:
         errors.append(
             FieldError(
@@ -37,6 +48,21 @@ def ticket_draft(title: str | None, price: Decimal | None) -> TicketDraft:
         raise ValidationFailed(*errors)
     assert cents is not None
     return TicketDraft(clean_title, cents)
+
+
+def _decimal(price: float | str | None) -> Decimal | None:
+    if isinstance(price, str):
+        return Decimal(price) if PLAIN_DECIMAL.fullmatch(price.strip()) else None
+    return None if price is None else Decimal(repr(price))
+
+
+def _visible(text: str) -> bool:
+    """Something a reader can see: not only blanks and zero-width characters."""
+    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in text)
+
+
+def _printable(text: str) -> bool:
+    return not any(unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS for char in text)
 
 
 def price_in_cents(price: Decimal | None) -> int | None:

@@ -1,19 +1,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from modules.kernel import RequestBody, cents_to_number
 from modules.tickets.documents import Ticket
 
 
+def _number_or_text(value: object) -> object:
+    """A JSON number or a string; true/false, lists and objects are not prices."""
+    if value is None or (isinstance(value, int | float | str) and not isinstance(value, bool)):
+        return value
+    raise ValueError("Price must be a number")
+
+
 class TicketBody(RequestBody):
     title: str | None = None
-    price: Decimal | None = None
+    # A JSON number, or a plain decimal string; the domain reads it exactly.
+    price: Annotated[float | str | None, BeforeValidator(_number_or_text)] = None
 
 
 class TicketOut(BaseModel):

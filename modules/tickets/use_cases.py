@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from bus import NotReadyYet, TicketCreated, TicketUpdated
-from modules.kernel import CurrentUser, NotFound, Transactions, UnitOfWork, object_id_or_404
+from modules.kernel import (
+    CurrentUser,
+    NotFound,
+    PageRequest,
+    Transactions,
+    UnitOfWork,
+    object_id_or_404,
+)
 from modules.tickets.documents import Ticket
 from modules.tickets.domain import ensure_editable, ticket_draft
 
@@ -14,7 +20,7 @@ TICKET_NOT_FOUND = "Ticket not found"
 
 
 async def create_ticket(
-    transactions: Transactions, seller: CurrentUser, title: str | None, price: Decimal | None
+    transactions: Transactions, seller: CurrentUser, title: str | None, price: float | str | None
 ) -> Ticket:
     draft = ticket_draft(title, price)
 
@@ -39,7 +45,7 @@ async def update_ticket(
     seller: CurrentUser,
     ticket_id: str,
     title: str | None,
-    price: Decimal | None,
+    price: float | str | None,
 ) -> Ticket:
     draft = ticket_draft(title, price)
 
@@ -60,10 +66,14 @@ async def get_ticket(ticket_id: str) -> Ticket:
     return ticket
 
 
-async def available_tickets() -> list[dict[str, Any]]:
-    """Tickets on sale, as stored: the listing is the hot read, so no documents are built."""
+async def available_tickets(page: PageRequest) -> list[dict[str, Any]]:
+    """Tickets on sale, oldest first, as stored: the listing is the hot read, so no documents
+    are built."""
+    query: dict[str, Any] = {"order_id": None}
+    if page.cursor is not None:
+        query["_id"] = {"$gt": page.cursor}
     cursor = Ticket.get_pymongo_collection().find(
-        {"order_id": None}, projection={"cancelled_orders": 0}, sort=[("_id", 1)]
+        query, projection={"cancelled_orders": 0}, sort=[("_id", 1)], limit=page.limit
     )
     return await cursor.to_list()
 

@@ -10,30 +10,20 @@ from typing import Any
 
 from litestar import Litestar
 
-from app.factory import create_app
-from app.registry import select_modules
-from app.settings import load_module_settings
 from bus.archive import Archive
 from tests.archive.stores import StoreUnderTest
-from tests.support.apps import CHAOS, TEST_JWT_KEY, test_settings
+from tests.support.apps import TEST_JWT_KEY, build_app
 from tests.support.servers import ServerUrls
 
 TICKETING = Path(sys.executable).parent / "ticketing"
 
 
 def archived_app(urls: ServerUrls, prefix: str, archive: Archive, **overrides: Any) -> Litestar:
-    """`tests.support.apps.build_app` plus the archive, as `ticketing serve` runs it."""
-    modules = select_modules(None)
-    return create_app(
-        test_settings(urls, prefix, **overrides),
-        modules,
-        mongo_url=urls.mongo,
-        redis_url=urls.redis,
-        jwt_key=TEST_JWT_KEY,
-        module_settings=load_module_settings(modules, **overrides),
-        chaos=CHAOS,
-        archive=archive,
-    )
+    """`build_app`'s app with the archive in its runtime, as `ticketing serve` runs it (the
+    runtime subscribes and starts it when the app starts)."""
+    app = build_app(urls, prefix, **overrides)
+    app.state.runtime.archive = archive
+    return app
 
 
 def environment(

@@ -12,12 +12,12 @@ import re
 import shutil
 import subprocess
 import time
-import uuid
 
 import httpx
 
 from tests.benchmarks.report import latency_line
 from tests.benchmarks.server import running_server
+from tests.support.api import Account, create_ticket, sign_up
 
 WRK_SECONDS = 10
 CONNECTIONS = 32
@@ -33,8 +33,8 @@ async def _run(base: str) -> None:
         seller = await sign_up(http)
         for number in range(100):
             await _create_ticket(http, seller, number)
-        _wrk(base, "/api/users/currentuser", seller)
-        _wrk(base, "/api/tickets", seller)
+        _wrk(base, "/api/users/currentuser", seller.cookie)
+        _wrk(base, "/api/tickets", seller.cookie)
         await _orders(http, seller)
 
 
@@ -62,24 +62,24 @@ def _wrk(base: str, path: str, cookie: str) -> None:
     )
 
 
-async def _orders(http: httpx.AsyncClient, seller: str, count: int = 400) -> None:
+async def _orders(http: httpx.AsyncClient, seller: Account, count: int = 400) -> None:
     tickets = [await _create_ticket(http, seller, n) for n in range(count + 1)]
     buyers = [await sign_up(http) for _ in range(CONNECTIONS)]
     await _order_once_known(http, buyers[0], tickets.pop())  # the last one is replicated too
     latencies: list[float] = []
 
-    async def buyer_loop(cookie: str) -> None:
+    async def buyer_loop(buyer: Account) -> None:
         while tickets:
             ticket_id = tickets.pop()
             started = time.perf_counter()
             response = await http.post(
-                "/api/orders", json={"ticketId": ticket_id}, cookies={"session": cookie}
+                "/api/orders", json={"ticketId": ticket_id}, headers=buyer.headers
             )
             assert response.status_code == 201, response.text
             latencies.append(time.perf_counter() - started)
 
     started = time.perf_counter()
-    await asyncio.gather(*(buyer_loop(cookie) for cookie in buyers))
+    await asyncio.gather(*(buyer_loop(buyer) for buyer in buyers))
     elapsed = time.perf_counter() - started
     print(f"POST /api/orders: {count / elapsed:.0f} req/s ({CONNECTIONS} concurrent buyers)")
     print(latency_line("POST /api/orders latency", latencies))
@@ -87,7 +87,7 @@ async def _orders(http: httpx.AsyncClient, seller: str, count: int = 400) -> Non
 
 
 async def reservation_delay(
-    http: httpx.AsyncClient, seller: str, buyer: str, samples: int, label: str
+    http: httpx.AsyncClient, seller: Account, buyer: Account, samples: int, label: str
 ) -> None:
     """One order at a time: from the 201 until GET /api/tickets/{id} shows the orderId.
 
@@ -100,7 +100,7 @@ async def reservation_delay(
     print(latency_line(label, delays))
 
 
-async def _one_reservation(http: httpx.AsyncClient, seller: str, buyer: str) -> float:
+async def _one_reservation(http: httpx.AsyncClient, seller: Account, buyer: Account) -> float:
     ticket_id = await _create_ticket(http, seller, 0)
     response = await _order_once_known(http, buyer, ticket_id)
     returned = time.perf_counter()
@@ -110,11 +110,13 @@ async def _one_reservation(http: httpx.AsyncClient, seller: str, buyer: str) -> 
     return time.perf_counter() - returned
 
 
-async def _order_once_known(http: httpx.AsyncClient, buyer: str, ticket_id: str) -> httpx.Response:
+async def _order_once_known(
+    http: httpx.AsyncClient, buyer: Account, ticket_id: str
+) -> httpx.Response:
     """Orders answers 404 until it has heard ticket.created; retry until it knows the ticket."""
     while True:
         response = await http.post(
-            "/api/orders", json={"ticketId": ticket_id}, cookies={"session": buyer}
+            "/api/orders", json={"ticketId": ticket_id}, headers=buyer.headers
         )
         if response.status_code != 404:
             assert response.status_code == 201, response.text
@@ -122,19 +124,8 @@ async def _order_once_known(http: httpx.AsyncClient, buyer: str, ticket_id: str)
         await asyncio.sleep(0.001)
 
 
-async def sign_up(http: httpx.AsyncClient) -> str:
-    email = f"bench-{uuid.uuid4().hex[:10]}@example.com"
-    response = await http.post("/api/users/signup", json={"email": email, "password": "secret123"})
-    response.raise_for_status()
-    return response.cookies["session"]
-
-
-async def _create_ticket(http: httpx.AsyncClient, seller: str, number: int) -> str:
-    response = await http.post(
-        "/api/tickets", json={"title": f"Show {number}", "price": 25}, cookies={"session": seller}
-    )
-    response.raise_for_status()
-    return response.json()["id"]
+async def _create_ticket(http: httpx.AsyncClient, seller: Account, number: int) -> str:
+    return (await create_ticket(http, seller, title=f"Show {number}", price=25))["id"]
 
 
 if __name__ == "__main__":

@@ -13,8 +13,9 @@ from pathlib import Path
 import httpx
 
 from app.split.deployment import SplitDeployment
-from tests.benchmarks.http import reservation_delay, sign_up
+from tests.benchmarks.http import reservation_delay
 from tests.benchmarks.server import running_server
+from tests.support.api import sign_up
 
 SAMPLES = 200
 

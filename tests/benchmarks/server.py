@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -15,17 +14,13 @@ from pathlib import Path
 
 import httpx
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from app.embedded.process import free_port
 
 
 @contextmanager
 def running_server(**settings: str) -> Iterator[str]:
     """Yields the base URL of a single-process server with every module, stopped afterwards."""
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="ticketing-bench-") as data_dir:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TICKETING_")}
         env |= {"TICKETING_DATA_DIR": data_dir, "TICKETING_LOG_LEVEL": "WARNING"}

@@ -31,7 +31,7 @@ PATH = {
     ("update", "deliveries"),  # a retry, and the claim that takes it again
     ("find", "deliveries"),  # the scan
     ("delete", "deliveries"),
-    ("find", "inbox"),
+    ("insert", "inbox"),  # by its unique _id: a repeat fails there, no query first
 }
 
 

@@ -17,6 +17,7 @@ E2E_SETTINGS = {
     "TICKETING_BUS_MAX_ATTEMPTS": "3",
     "TICKETING_EXPIRATION_SWEEP": "1",
     "TICKETING_LOG_LEVEL": "WARNING",
+    "TICKETING_ALLOW_FAILPOINTS": "1",  # some tests arm failpoints in one process
     # Every test client signs up from 127.0.0.1: no abuse limit in the way of the flows.
     "TICKETING_SIGNUPS_PER_ADDRESS": "100000",
     "TICKETING_SIGNIN_FAILURES_PER_ADDRESS": "100000",

@@ -33,27 +33,44 @@ def replicas(mongo: MongoClient, ticket_ids: list[str]) -> int:
     return mongo["ticketing_orders"]["ticket_replicas"].count_documents(query)
 
 
-TRANSACTION_LIFETIME = 60
+def held_by(streams: redis.Redis, consumer: str) -> list[str]:
+    """The ticket.created entries the orders group handed to `consumer` and saw no ack for."""
+    pending = streams.xpending_range(
+        "ticketing:events:ticket.created", "orders", "-", "+", 1000, consumername=consumer
+    )
+    return [entry["message_id"] for entry in pending]
+
+
+# orders-1 fails every ticket.created it reads and retries it, keeping its claim: it holds
+# what it read until it dies (and never dead-letters it).
+HOLDING = {"failpoints": "handler.orders.ticket.created", "bus_max_attempts": "1000"}
 
 
 class TestReplicaKilled:
     def test_events_held_by_a_killed_replica_are_handled_by_its_peer(
         self, deployment: SplitDeployment, mongo: MongoClient, streams: redis.Redis
     ) -> None:
-        seller = User(deployment.base_url)
-        ticket_ids = [seller.sell(f"Show {n}") for n in range(40)]
-        deployment.kill("orders-1")
+        wait_for(lambda: backlog(streams, "orders"), until=lambda n: n == 0)
+        deployment.stop_service("orders-2")  # no live peer may claim what orders-1 holds
+        deployment.stop_service("orders-1")
+        deployment.start_service("orders-1", **HOLDING)
         try:
-            # A transaction the killed replica left open holds its writes until the server
-            # reaps it (60 s, mongod's transactionLifetimeLimitSeconds); the peer then wins.
-            wait_for(
-                lambda: replicas(mongo, ticket_ids),
-                until=lambda n: n == len(ticket_ids),
-                timeout=TRANSACTION_LIFETIME + 30,
-            )
+            seller = User(deployment.base_url)
+            ticket_ids = [seller.sell(f"Show {n}") for n in range(40)]
+            wait_for(lambda: held_by(streams, "orders-orders-1"))
+            deployment.kill("orders-1")
+            assert held_by(streams, "orders-orders-1"), "orders-1 died holding no event"
+            deployment.start_service("orders-2")
+
+            wait_for(lambda: replicas(mongo, ticket_ids), until=lambda n: n == len(ticket_ids))
             wait_for(lambda: pending(streams, "ticket.created", "orders"), until=lambda n: n == 0)
+            assert held_by(streams, "orders-orders-1") == []
         finally:
+            if "orders-1" in deployment.processes:
+                deployment.kill("orders-1")
             deployment.start_service("orders-1")
+            if "orders-2" not in deployment.processes:
+                deployment.start_service("orders-2")
 
     def test_an_event_committed_but_not_acked_takes_effect_once(
         self, deployment: SplitDeployment, mongo: MongoClient, streams: redis.Redis

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo.asynchronous.database import AsyncDatabase
 from redis.asyncio import Redis
 
-from bus import Envelope, Event, OrderCancelled, OrderCreated, PricedTicket, TicketRef
+from bus import Envelope
 from modules.expiration.scheduler import QUEUE, ExpiryScheduler
 from modules.expiration.use_cases import sweep_overdue
 from tests.support.announced import announced
 from tests.support.apps import AppClient, build_app, running
+from tests.support.databases import database
 from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
 
@@ -29,42 +29,8 @@ async def expiration_app(
         yield client
 
 
-def new_order_id() -> str:
-    return str(ObjectId())
-
-
-def order_created(order_id: str, expires_at: datetime) -> OrderCreated:
-    return OrderCreated(
-        id=order_id,
-        version=0,
-        status="created",
-        user_id="u",
-        expires_at=expires_at,
-        ticket=PricedTicket(id=str(ObjectId()), price=100),
-    )
-
-
-def order_cancelled(order_id: str) -> OrderCancelled:
-    return OrderCancelled(id=order_id, version=1, ticket=TicketRef(id=str(ObjectId())))
-
-
-def in_seconds(seconds: float) -> datetime:
-    return datetime.now(UTC) + timedelta(seconds=seconds)
-
-
-async def publish(client: AppClient, event: Event, producer: str = "orders") -> Envelope:
-    envelope = Envelope.wrap(event, producer=producer)
-    await client.app.state.runtime.bus.publish(envelope)
-    return envelope
-
-
-def expiration_database(client: AppClient) -> AsyncDatabase:
-    prefix = client.app.state.runtime.settings.db_prefix
-    return client.app.state.runtime.client[f"{prefix}_expiration"]
-
-
 async def expiry(client: AppClient, order_id: str) -> dict[str, Any] | None:
-    return await expiration_database(client)["expiries"].find_one({"_id": ObjectId(order_id)})
+    return await database(client, "expiration")["expiries"].find_one({"_id": ObjectId(order_id)})
 
 
 async def expiry_state(client: AppClient, order_id: str) -> str | None:
@@ -82,7 +48,7 @@ async def await_expiry_state(client: AppClient, order_id: str, state: str) -> di
 async def insert_expiry(client: AppClient, order_id: str, expires_at: datetime) -> None:
     """A scheduled expiry whose delayed message never made it (lost with a crashed worker)."""
     document = {"_id": ObjectId(order_id), "expires_at": expires_at, "state": "scheduled"}
-    await expiration_database(client)["expiries"].insert_one(document)
+    await database(client, "expiration")["expiries"].insert_one(document)
 
 
 async def completions(client: AppClient, order_id: str) -> list[dict[str, Any]]:
@@ -105,7 +71,7 @@ async def await_published_completion(
 
 async def processed(client: AppClient, envelope: Envelope) -> bool:
     """The module's inbox holds the event: its listener ran and committed."""
-    inbox = expiration_database(client)["inbox"]
+    inbox = database(client, "expiration")["inbox"]
     return await inbox.find_one({"_id": envelope.event_id}) is not None
 
 

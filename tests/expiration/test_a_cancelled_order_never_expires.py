@@ -6,75 +6,67 @@ from tests.expiration.support import (
     DramatiqQueues,
     await_expiry_state,
     completions,
-    expiration_app,
     expiry_state,
-    in_seconds,
-    new_order_id,
-    order_cancelled,
-    order_created,
     processed,
-    publish,
     sweep,
     until_past,
 )
+from tests.support.apps import AppClient
+from tests.support.events import in_seconds, new_id, order_cancelled, order_created, publish
 from tests.support.quiet import until_quiet
-from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
 
 
 class TestCancelledBeforeItsWindow:
     async def test_the_delayed_message_arrives_and_publishes_nothing(
-        self, servers: ServerUrls, prefix: str, queues: DramatiqQueues
+        self, client: AppClient, queues: DramatiqQueues
     ) -> None:
-        order_id, expires_at = new_order_id(), in_seconds(1)
-        async with expiration_app(servers, prefix) as client:
-            await publish(client, order_created(order_id, expires_at))
-            await await_expiry_state(client, order_id, "scheduled")
-            assert await queues.backlog() == 1
+        order_id, expires_at = new_id(), in_seconds(1)
+        await publish(client, order_created(order_id, expires_at=expires_at))
+        await await_expiry_state(client, order_id, "scheduled")
+        assert await queues.backlog() == 1
 
-            await publish(client, order_cancelled(order_id))
-            await await_expiry_state(client, order_id, "cancelled")
-            await until_past(expires_at)
-            await queues.drained()
-            await until_quiet(client.app)
+        await publish(client, order_cancelled(order_id))
+        await await_expiry_state(client, order_id, "cancelled")
+        await until_past(expires_at)
+        await queues.drained()
+        await until_quiet(client.app)
 
-            assert await completions(client, order_id) == []
-            assert await queues.dead_lettered() == 0
-            assert await expiry_state(client, order_id) == "cancelled"
+        assert await completions(client, order_id) == []
+        assert await queues.dead_lettered() == 0
+        assert await expiry_state(client, order_id) == "cancelled"
 
 
 class TestCancelledBeforeItWasCreated:
     async def test_a_late_order_created_schedules_nothing(
-        self, servers: ServerUrls, prefix: str, queues: DramatiqQueues
+        self, client: AppClient, queues: DramatiqQueues
     ) -> None:
-        order_id, long_overdue = new_order_id(), in_seconds(-60)
-        async with expiration_app(servers, prefix) as client:
-            await publish(client, order_cancelled(order_id))
-            await await_expiry_state(client, order_id, "cancelled")
+        order_id, long_overdue = new_id(), in_seconds(-60)
+        await publish(client, order_cancelled(order_id))
+        await await_expiry_state(client, order_id, "cancelled")
 
-            created = await publish(client, order_created(order_id, long_overdue))
-            await eventually(lambda: processed(client, created))
-            await until_quiet(client.app)
+        [created] = await publish(client, order_created(order_id, expires_at=long_overdue))
+        await eventually(lambda: processed(client, created))
+        await until_quiet(client.app)
 
-            assert await queues.backlog() == 0
-            assert await sweep(client) == 0
-            assert await completions(client, order_id) == []
-            assert await expiry_state(client, order_id) == "cancelled"
+        assert await queues.backlog() == 0
+        assert await sweep(client) == 0
+        assert await completions(client, order_id) == []
+        assert await expiry_state(client, order_id) == "cancelled"
 
 
 class TestCancelledAfterItExpired:
     async def test_the_expiry_stays_fired_and_nothing_more_is_published(
-        self, servers: ServerUrls, prefix: str, queues: DramatiqQueues
+        self, client: AppClient, queues: DramatiqQueues
     ) -> None:
-        order_id, expires_at = new_order_id(), in_seconds(0.5)
-        async with expiration_app(servers, prefix) as client:
-            await publish(client, order_created(order_id, expires_at))
-            await await_expiry_state(client, order_id, "fired")
-            await queues.drained()
+        order_id, expires_at = new_id(), in_seconds(0.5)
+        await publish(client, order_created(order_id, expires_at=expires_at))
+        await await_expiry_state(client, order_id, "fired")
+        await queues.drained()
 
-            cancelled = await publish(client, order_cancelled(order_id))
-            await eventually(lambda: processed(client, cancelled))
-            await until_quiet(client.app)
+        [cancelled] = await publish(client, order_cancelled(order_id))
+        await eventually(lambda: processed(client, cancelled))
+        await until_quiet(client.app)
 
-            assert await expiry_state(client, order_id) == "fired"
-            assert len(await completions(client, order_id)) == 1
+        assert await expiry_state(client, order_id) == "fired"
+        assert len(await completions(client, order_id)) == 1

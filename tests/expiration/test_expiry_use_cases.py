@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
@@ -17,22 +16,16 @@ from modules.expiration.use_cases import (
 from modules.kernel import Transactions
 from tests.expiration.support import (
     completions,
-    expiration_app,
     expiry_state,
-    in_seconds,
-    new_order_id,
 )
 from tests.support.apps import AppClient
-from tests.support.servers import ServerUrls
+from tests.support.events import in_seconds, new_id
 
 
 @pytest.fixture
-async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
-    """Expiration alone, with no worker and no periodic sweep to act behind the test's back."""
-    async with expiration_app(
-        servers, prefix, run_worker=False, expiration_sweep=3600.0
-    ) as app_client:
-        yield app_client
+def client(idle_client: AppClient) -> AppClient:
+    """The use cases are called by hand here: nothing else may fire or sweep meanwhile."""
+    return idle_client
 
 
 def transactions_of(client: AppClient) -> Transactions:
@@ -53,20 +46,20 @@ async def fire(client: AppClient, order_id: str) -> bool:
 
 class TestRecordExpiry:
     async def test_a_new_order_is_scheduled(self, client: AppClient) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
 
         assert await record(client, order_id, in_seconds(60)) is True
         assert await expiry_state(client, order_id) == "scheduled"
 
     async def test_a_known_order_returns_false_and_keeps_its_time(self, client: AppClient) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         await record(client, order_id, in_seconds(60))
 
         assert await record(client, order_id, in_seconds(120)) is False
         assert await overdue_order_ids(in_seconds(90)) == [order_id]
 
     async def test_an_order_cancelled_first_returns_false(self, client: AppClient) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         await drop(client, order_id)
 
         assert await record(client, order_id, in_seconds(60)) is False
@@ -75,7 +68,7 @@ class TestRecordExpiry:
 
 class TestDropExpiry:
     async def test_a_scheduled_expiry_is_cancelled(self, client: AppClient) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         await record(client, order_id, in_seconds(60))
 
         await drop(client, order_id)
@@ -84,7 +77,7 @@ class TestDropExpiry:
         assert await expiry_state(client, order_id) == "cancelled"
 
     async def test_a_fired_expiry_stays_fired(self, client: AppClient) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         await record(client, order_id, in_seconds(-1))
         await fire(client, order_id)
 
@@ -95,7 +88,7 @@ class TestDropExpiry:
 
 class TestFireExpiry:
     async def test_firing_twice_publishes_one_expiration_complete(self, client: AppClient) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         await record(client, order_id, in_seconds(-1))
 
         assert await fire(client, order_id) is True
@@ -109,7 +102,7 @@ class TestFireExpiry:
     async def test_concurrent_firings_publish_one_expiration_complete(
         self, client: AppClient
     ) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         await record(client, order_id, in_seconds(-1))
 
         fired = await asyncio.gather(*(fire(client, order_id) for _ in range(5)))
@@ -118,7 +111,7 @@ class TestFireExpiry:
         assert len(await completions(client, order_id)) == 1
 
     async def test_a_cancelled_expiry_does_not_fire(self, client: AppClient) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
         await record(client, order_id, in_seconds(-1))
         await drop(client, order_id)
 
@@ -126,7 +119,7 @@ class TestFireExpiry:
         assert await completions(client, order_id) == []
 
     async def test_an_unknown_order_does_not_fire(self, client: AppClient) -> None:
-        order_id = new_order_id()
+        order_id = new_id()
 
         assert await fire(client, order_id) is False
         assert await expiry_state(client, order_id) is None
@@ -135,7 +128,7 @@ class TestFireExpiry:
 
 class TestOverdueOrderIds:
     async def test_only_scheduled_expiries_due_before_the_cutoff(self, client: AppClient) -> None:
-        due, later, cancelled = new_order_id(), new_order_id(), new_order_id()
+        due, later, cancelled = new_id(), new_id(), new_id()
         await record(client, due, in_seconds(-30))
         await record(client, later, in_seconds(30))
         await record(client, cancelled, in_seconds(-30))

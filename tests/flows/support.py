@@ -42,17 +42,3 @@ async def await_order_status(
         until=lambda current: current == status,
         timeout=timeout,
     )
-
-
-async def ticket_holder(client: AppClient, ticket_id: str) -> str | None:
-    return (await client.get(f"/api/tickets/{ticket_id}")).json()["orderId"]
-
-
-async def await_ticket_holder(
-    client: AppClient, ticket_id: str, order_id: str | None, timeout: float = 15
-) -> None:
-    await eventually(
-        lambda: ticket_holder(client, ticket_id),
-        until=lambda holder: holder == order_id,
-        timeout=timeout,
-    )

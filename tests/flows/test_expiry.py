@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from bus import Envelope, ExpirationComplete
-from tests.flows.support import await_order_status, await_ticket_holder, order_once_known
-from tests.support.api import create_ticket, sign_up
-from tests.support.apps import AppClient, build_app, running
+from bus import ExpirationComplete
+from tests.flows.support import await_order_status, order_once_known
+from tests.support.api import await_ticket_holder, create_ticket, sign_up
+from tests.support.apps import AppClient
+from tests.support.events import publish
 from tests.support.quiet import until_quiet
-from tests.support.servers import ServerUrls
-
-SHORT_TTL = 1
-
-
-@pytest.fixture
-async def short_ttl_client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
-    async with running(build_app(servers, prefix, order_ttl=SHORT_TTL)) as client:
-        yield client
 
 
 class TestExpiry:
@@ -57,8 +45,7 @@ class TestLateExpiration:
         assert second_order.status_code == 201, second_order.text
         await await_ticket_holder(client, ticket["id"], second_order.json()["id"])
 
-        late = ExpirationComplete(order_id=first_order["id"])
-        await client.app.state.runtime.bus.publish(Envelope.wrap(late, producer="expiration"))
+        await publish(client, ExpirationComplete(order_id=first_order["id"]))
         await until_quiet(client.app)
 
         await await_order_status(client, second, second_order.json()["id"], "created")

@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 from bson import ObjectId
 
 from tests.flows.support import await_order_status, order_once_known, pay_once_known
 from tests.support.api import Account, create_ticket, sign_up
-from tests.support.apps import AppClient, build_app, running
+from tests.support.apps import AppClient
+from tests.support.databases import database
 from tests.support.quiet import until_quiet
-from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
-
-TTL = 1
-
-
-@pytest.fixture
-async def short_ttl_client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
-    async with running(build_app(servers, prefix, order_ttl=TTL)) as client:
-        yield client
-
-
-def payments_db(client: AppClient) -> Any:
-    return client.app.state.runtime.transactions("payments").database
 
 
 class TestPayAtTheEdgeOfExpiry:
-    @pytest.mark.parametrize("delay", [0.7, 0.85, 0.95, 1.0, 1.05, 1.2])
+    @pytest.mark.parametrize("delay", [0.7, 0.85, 0.95, 1.0, 1.05, 1.2])  # the window is 1 s
     async def test_the_order_completes_or_the_charge_is_refunded(
         self, short_ttl_client: AppClient, delay: float
     ) -> None:
@@ -38,7 +24,7 @@ class TestPayAtTheEdgeOfExpiry:
         seller, buyer = await sign_up(client), await sign_up(client)
         ticket = await create_ticket(client, seller)
         order = (await order_once_known(client, buyer, ticket["id"])).json()
-        replicas = payments_db(client)["order_replicas"]
+        replicas = database(client, "payments")["order_replicas"]
         await eventually(lambda: replicas.find_one({"_id": ObjectId(order["id"])}))
         await asyncio.sleep(delay)  # the moment of paying is what this test varies
 
@@ -50,7 +36,7 @@ class TestPayAtTheEdgeOfExpiry:
         await _settled(client, buyer, order["id"])
 
         status = (await client.get(f"/api/orders/{order['id']}", headers=buyer.headers)).json()
-        payment = await payments_db(client)["payments"].find_one({"order_id": order["id"]})
+        payment = await database(client, "payments")["payments"].find_one({"order_id": order["id"]})
         holder = (await client.get(f"/api/tickets/{ticket['id']}")).json()["orderId"]
         if status["status"] == "complete":
             assert response.status_code == 201
@@ -68,7 +54,7 @@ class TestCompensation:
         seller, buyer = await sign_up(client), await sign_up(client)
         ticket = await create_ticket(client, seller)
         order = (await order_once_known(client, buyer, ticket["id"])).json()
-        replicas = payments_db(client)["order_replicas"]
+        replicas = database(client, "payments")["order_replicas"]
         await eventually(lambda: replicas.find_one({"_id": ObjectId(order["id"])}))
         assert (
             await client.delete(f"/api/orders/{order['id']}", headers=buyer.headers)
@@ -83,7 +69,7 @@ class TestCompensation:
 
         assert response.status_code == 201, response.text
         payment = await eventually(
-            lambda: payments_db(client)["payments"].find_one({"order_id": order["id"]}),
+            lambda: database(client, "payments")["payments"].find_one({"order_id": order["id"]}),
             until=lambda p: p is not None and p["status"] == "refunded",
         )
         assert payment["refund_id"]

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.flows.support import (
-    await_order_status,
-    await_ticket_holder,
-    order_once_known,
-    pay_once_known,
-)
-from tests.support.api import create_ticket, error_messages, sign_up
+from tests.flows.support import await_order_status, order_once_known, pay_once_known
+from tests.support.api import await_ticket_holder, create_ticket, error_messages, sign_up
 from tests.support.apps import AppClient
 from tests.support.quiet import until_quiet
 

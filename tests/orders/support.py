@@ -6,27 +6,22 @@ from typing import Any
 
 from bson import ObjectId
 
-from bus import Envelope, Event, PaymentCreated
 from tests.support.announced import announced as announced_by
-from tests.support.api import Account, create_ticket, sign_up
+from tests.support.api import Account, create_ticket
 from tests.support.apps import AppClient
+from tests.support.databases import database
+from tests.support.events import payment_created, publish
 from tests.support.waiting import eventually
 
 ACTIVE_STATUSES = ("created", "awaiting:payment", "complete")
-
-
-async def accounts(client: AppClient, count: int) -> list[Account]:
-    return [await sign_up(client) for _ in range(count)]
-
-
-def orders_db(client: AppClient) -> Any:
-    """The orders module's own database, `{prefix}_orders`."""
-    settings = client.app.state.runtime.settings
-    return client.app.state.runtime.client[settings.database_name("orders")]
+# Orders hears of tickets listed through the tickets API; tests play payments and expiration.
+MODULES = "auth,tickets,orders"
 
 
 async def replica_of(client: AppClient, ticket_id: str) -> dict[str, Any] | None:
-    return await orders_db(client)["ticket_replicas"].find_one({"_id": ObjectId(ticket_id)})
+    return await database(client, "orders")["ticket_replicas"].find_one(
+        {"_id": ObjectId(ticket_id)}
+    )
 
 
 async def await_replica(client: AppClient, ticket_id: str, version: int = 0) -> dict[str, Any]:
@@ -62,7 +57,7 @@ async def fresh_order(client: AppClient, seller: Account, buyer: Account) -> dic
 
 
 async def status_of(client: AppClient, order_id: str) -> str | None:
-    stored = await orders_db(client)["orders"].find_one({"_id": ObjectId(order_id)})
+    stored = await database(client, "orders")["orders"].find_one({"_id": ObjectId(order_id)})
     return stored["status"] if stored else None
 
 
@@ -74,7 +69,7 @@ async def await_status(client: AppClient, order_id: str, status: str) -> None:
 
 async def active_orders_on(client: AppClient, ticket_id: str) -> list[dict[str, Any]]:
     query = {"ticket.id": ticket_id, "status": {"$in": list(ACTIVE_STATUSES)}}
-    return await orders_db(client)["orders"].find(query).to_list()
+    return await database(client, "orders")["orders"].find(query).to_list()
 
 
 async def announced(client: AppClient, subject: str, order_id: str) -> list[dict[str, Any]]:
@@ -82,28 +77,9 @@ async def announced(client: AppClient, subject: str, order_id: str) -> list[dict
     return await announced_by(client, "orders", subject, id=order_id)
 
 
-async def publish(client: AppClient, event: Event, producer: str) -> Envelope:
-    envelope = Envelope.wrap(event, producer=producer)
-    await client.app.state.runtime.bus.publish(envelope)
-    return envelope
-
-
 async def pay_for(client: AppClient, order_id: str) -> None:
     """Payments announces a successful charge, as it would after `POST /api/payments`."""
-    paid = PaymentCreated(id=str(ObjectId()), order_id=order_id, charge_id="ch_test")
-    await publish(client, paid, producer="payments")
-
-
-async def ticket_holder(client: AppClient, ticket_id: str) -> str | None:
-    return (await client.get(f"/api/tickets/{ticket_id}")).json()["orderId"]
-
-
-async def await_ticket_holder(client: AppClient, ticket_id: str, order_id: str | None) -> None:
-    await eventually(
-        lambda: ticket_holder(client, ticket_id),
-        until=lambda holder: holder == order_id,
-        timeout=15,
-    )
+    await publish(client, payment_created(order_id))
 
 
 async def complete_order(client: AppClient, seller: Account, buyer: Account) -> dict[str, Any]:

@@ -7,20 +7,17 @@ from bson import ObjectId
 
 from bus import ExpirationComplete
 from tests.orders.support import (
-    accounts,
     announced,
-    await_ticket_holder,
     cancel,
     complete_order,
     fresh_order,
     known_ticket,
     order_of,
-    publish,
     show,
-    ticket_holder,
 )
-from tests.support.api import error_messages
+from tests.support.api import accounts, await_ticket_holder, error_messages, ticket_holder
 from tests.support.apps import AppClient
+from tests.support.events import publish
 from tests.support.quiet import until_quiet
 
 
@@ -123,7 +120,7 @@ class TestCancelOrder:
         order = await complete_order(client, seller, buyer)
         await await_ticket_holder(client, order["ticket"]["id"], order["id"])
 
-        await publish(client, ExpirationComplete(order_id=order["id"]), producer="expiration")
+        await publish(client, ExpirationComplete(order_id=order["id"]))
         await until_quiet(client.app)
 
         shown = await show(client, buyer, order["id"])

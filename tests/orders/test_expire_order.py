@@ -1,16 +1,10 @@
 from __future__ import annotations
 
 from bus import ExpirationComplete
-from tests.orders.support import (
-    accounts,
-    announced,
-    await_status,
-    await_ticket_holder,
-    fresh_order,
-    publish,
-    show,
-)
+from tests.orders.support import announced, await_status, fresh_order, show
+from tests.support.api import accounts, await_ticket_holder
 from tests.support.apps import AppClient
+from tests.support.events import publish
 from tests.support.quiet import until_quiet
 
 
@@ -20,7 +14,7 @@ class TestExpireOrder:
         order = await fresh_order(client, seller, buyer)
         await await_ticket_holder(client, order["ticket"]["id"], order["id"])
 
-        await publish(client, ExpirationComplete(order_id=order["id"]), producer="expiration")
+        await publish(client, ExpirationComplete(order_id=order["id"]))
 
         await await_status(client, order["id"], "cancelled")
         await await_ticket_holder(client, order["ticket"]["id"], None)
@@ -31,7 +25,7 @@ class TestExpireOrder:
         order = await fresh_order(client, seller, buyer)
 
         for _ in range(3):
-            await publish(client, ExpirationComplete(order_id=order["id"]), producer="expiration")
+            await publish(client, ExpirationComplete(order_id=order["id"]))
         await until_quiet(client.app)
 
         shown = await show(client, buyer, order["id"])
@@ -45,7 +39,7 @@ class TestExpireOrder:
         order = await fresh_order(client, seller, buyer)
         await client.delete(f"/api/orders/{order['id']}", headers=buyer.headers)
 
-        await publish(client, ExpirationComplete(order_id=order["id"]), producer="expiration")
+        await publish(client, ExpirationComplete(order_id=order["id"]))
         await until_quiet(client.app)
 
         assert (await show(client, buyer, order["id"]))["version"] == 1

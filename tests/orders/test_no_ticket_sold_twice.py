@@ -9,18 +9,10 @@ from typing import Any
 import pytest
 from pymongo.errors import DuplicateKeyError
 
-from tests.orders.support import (
-    accounts,
-    active_orders_on,
-    await_ticket_holder,
-    cancel,
-    known_ticket,
-    order_of,
-    orders_db,
-    place_order,
-)
-from tests.support.api import Account, error_messages
+from tests.orders.support import active_orders_on, cancel, known_ticket, order_of, place_order
+from tests.support.api import Account, accounts, await_ticket_holder, error_messages
 from tests.support.apps import AppClient
+from tests.support.databases import database
 
 BUYERS = 30
 
@@ -44,7 +36,7 @@ class TestOneActiveOrderPerTicket:
         ticket = await known_ticket(client, seller)
         await order_of(client, buyer, ticket["id"])
         [held] = await active_orders_on(client, ticket["id"])
-        orders = orders_db(client)["orders"]
+        orders = database(client, "orders")["orders"]
 
         for status in ("created", "awaiting:payment", "complete"):
             with pytest.raises(DuplicateKeyError):

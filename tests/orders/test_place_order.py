@@ -6,14 +6,14 @@ import pytest
 from bson import ObjectId
 
 from tests.orders.support import (
-    accounts,
+    MODULES,
     active_orders_on,
     announced,
     known_ticket,
     order_of,
     place_order,
 )
-from tests.support.api import create_ticket, error_fields, error_messages
+from tests.support.api import accounts, create_ticket, error_fields, error_messages
 from tests.support.apps import AppClient, build_app, running
 from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
@@ -170,30 +170,28 @@ class TestPlaceOrder:
         assert response.status_code == 201, response.text
 
 
+async def placed_between(client: AppClient) -> tuple[datetime, datetime, datetime]:
+    """A fresh order's expiry, between the moments just before and just after placing it."""
+    seller, buyer = await accounts(client, 2)
+    ticket = await known_ticket(client, seller)
+    before = datetime.now(UTC)
+    order = await order_of(client, buyer, ticket["id"])
+    after = datetime.now(UTC)
+    return before, datetime.fromisoformat(order["expiresAt"]), after
+
+
 class TestReservationWindow:
     async def test_an_order_expires_order_ttl_seconds_after_it_is_placed(
         self, servers: ServerUrls, prefix: str
     ) -> None:
-        async with running(build_app(servers, prefix, order_ttl=120)) as client:
-            seller, buyer = await accounts(client, 2)
-            ticket = await known_ticket(client, seller)
+        async with running(build_app(servers, prefix, modules=MODULES, order_ttl=120)) as client:
+            before, expires_at, after = await placed_between(client)
 
-            before = datetime.now(UTC)
-            order = await order_of(client, buyer, ticket["id"])
-            after = datetime.now(UTC)
-
-        expires_at = datetime.fromisoformat(order["expiresAt"])
         assert before + timedelta(seconds=120) - MILLISECOND <= expires_at
         assert expires_at <= after + timedelta(seconds=120)
 
     async def test_the_default_window_is_fifteen_minutes(self, client: AppClient) -> None:
-        seller, buyer = await accounts(client, 2)
-        ticket = await known_ticket(client, seller)
+        before, expires_at, after = await placed_between(client)
 
-        before = datetime.now(UTC)
-        order = await order_of(client, buyer, ticket["id"])
-        after = datetime.now(UTC)
-
-        expires_at = datetime.fromisoformat(order["expiresAt"])
         assert before + timedelta(minutes=15) - MILLISECOND <= expires_at
         assert expires_at <= after + timedelta(minutes=15)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from bson import ObjectId
 
-from tests.orders.support import accounts, fresh_order, known_ticket, order_of
-from tests.support.api import error_messages
+from tests.orders.support import fresh_order, known_ticket, order_of
+from tests.support.api import accounts, error_messages
 from tests.support.apps import AppClient
 
 

@@ -1,20 +1,9 @@
 from __future__ import annotations
 
-from bson import ObjectId
-
-from bus import Envelope, PaymentCreated
-from tests.orders.support import (
-    accounts,
-    announced,
-    await_status,
-    await_ticket_holder,
-    cancel,
-    fresh_order,
-    pay_for,
-    show,
-    ticket_holder,
-)
+from tests.orders.support import announced, await_status, cancel, fresh_order, pay_for, show
+from tests.support.api import accounts, await_ticket_holder, ticket_holder
 from tests.support.apps import AppClient
+from tests.support.events import envelope, payment_created, publish
 from tests.support.quiet import until_quiet
 
 
@@ -39,11 +28,10 @@ class TestSettlePayment:
     ) -> None:
         seller, buyer = await accounts(client, 2)
         order = await fresh_order(client, seller, buyer)
-        paid = PaymentCreated(id=str(ObjectId()), order_id=order["id"], charge_id="ch_1")
-        envelope = Envelope.wrap(paid, producer="payments")
+        paid = payment_created(order["id"], charge_id="ch_1")
+        first = envelope(paid)
 
-        for again in (envelope, envelope, Envelope.wrap(paid, producer="payments")):
-            await client.app.state.runtime.bus.publish(again)
+        await publish(client, first, first, envelope(paid))
         await until_quiet(client.app)
 
         shown = await show(client, buyer, order["id"])

@@ -4,40 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from bson import ObjectId
-
-from bus import Envelope, TicketCreated, TicketUpdated
-from tests.orders.support import accounts, await_replica, known_ticket, order_of, replica_of
+from bus import Envelope
+from tests.orders.support import await_replica, known_ticket, order_of, replica_of
+from tests.support.api import accounts
 from tests.support.apps import AppClient
+from tests.support.databases import deliveries
+from tests.support.events import envelope, new_id, publish, ticket_created, ticket_updated
 from tests.support.quiet import until_quiet
 from tests.support.waiting import eventually
 
 
 def updated(ticket: dict[str, Any], version: int, title: str, price: int = 1000) -> Envelope:
-    event = TicketUpdated(
-        id=ticket["id"], version=version, title=title, price=price, user_id=ticket["userId"]
+    return envelope(
+        ticket_updated(ticket["id"], ticket["userId"], version, title=title, price=price)
     )
-    return Envelope.wrap(event, producer="tickets")
 
 
 def created(ticket_id: str, seller_id: str, title: str) -> Envelope:
-    event = TicketCreated(id=ticket_id, version=0, title=title, price=500, user_id=seller_id)
-    return Envelope.wrap(event, producer="tickets")
+    return envelope(ticket_created(ticket_id, seller_id, title=title))
 
 
-async def play(client: AppClient, *envelopes: Envelope) -> None:
-    for envelope in envelopes:
-        await client.app.state.runtime.bus.publish(envelope)
-
-
-async def refused_by_orders(client: AppClient, envelope: Envelope) -> dict[str, Any] | None:
-    """The orders delivery of `envelope`, once orders has tried it and handed it back."""
-    settings = client.app.state.runtime.settings
-    deliveries = client.app.state.runtime.client[settings.database_name("bus")]["deliveries"]
-    return await deliveries.find_one(
+async def refused_by_orders(client: AppClient, event: Envelope) -> dict[str, Any] | None:
+    """The orders delivery of `event`, once orders has tried it and handed it back."""
+    return await deliveries(client).find_one(
         {
             "group": "orders",
-            "envelope.event_id": envelope.event_id,
+            "envelope.event_id": event.event_id,
             "last_error": {"$regex": "^NotReadyYet"},
         }
     )
@@ -63,10 +55,10 @@ class TestRecordTicket:
     ) -> None:
         [seller] = await accounts(client, 1)
         ticket = await known_ticket(client, seller, title="Opera")
-        await play(client, updated(ticket, 1, "Ballet"))
+        await publish(client, updated(ticket, 1, "Ballet"))
         await await_replica(client, ticket["id"], 1)
 
-        await play(client, created(ticket["id"], seller.id, "Opera"))
+        await publish(client, created(ticket["id"], seller.id, "Opera"))
         await until_quiet(client.app)
 
         assert shape(await replica_of(client, ticket["id"])) == (1, "Ballet", 1000)
@@ -80,7 +72,7 @@ class TestApplyTicketUpdate:
         ticket = await known_ticket(client, seller, title="v0")
         v1, v2, v3 = (updated(ticket, n, f"v{n}", price=1000 * n) for n in (1, 2, 3))
 
-        await play(client, v3, v2, v2, updated(ticket, 2, "v2"), v1, v1, v3)
+        await publish(client, v3, v2, v2, updated(ticket, 2, "v2"), v1, v1, v3)
 
         await await_replica(client, ticket["id"], 3)
         await until_quiet(client.app)
@@ -92,10 +84,10 @@ class TestApplyTicketUpdate:
     async def test_a_stale_update_changes_nothing(self, client: AppClient) -> None:
         [seller] = await accounts(client, 1)
         ticket = await known_ticket(client, seller, title="v0")
-        await play(client, updated(ticket, 1, "v1"), updated(ticket, 2, "v2"))
+        await publish(client, updated(ticket, 1, "v1"), updated(ticket, 2, "v2"))
         await await_replica(client, ticket["id"], 2)
 
-        await play(client, updated(ticket, 1, "stale"), updated(ticket, 2, "stale too"))
+        await publish(client, updated(ticket, 1, "stale"), updated(ticket, 2, "stale too"))
         await until_quiet(client.app)
 
         assert shape(await replica_of(client, ticket["id"])) == (2, "v2", 1000)
@@ -104,13 +96,13 @@ class TestApplyTicketUpdate:
         self, client: AppClient
     ) -> None:
         [seller] = await accounts(client, 1)
-        ticket = {"id": str(ObjectId()), "userId": seller.id}
+        ticket = {"id": new_id(), "userId": seller.id}
         early = updated(ticket, 1, "Renamed", price=900)
-        await play(client, early)
+        await publish(client, early)
         await eventually(lambda: refused_by_orders(client, early), timeout=15)
         assert await replica_of(client, ticket["id"]) is None
 
-        await play(client, created(ticket["id"], seller.id, "Original"))
+        await publish(client, created(ticket["id"], seller.id, "Original"))
 
         replica = await await_replica(client, ticket["id"], 1)
         assert shape(replica) == (1, "Renamed", 900)

@@ -6,16 +6,10 @@ import asyncio
 
 from modules.payments.providers import LocalProvider
 from tests.payments.fake_stripe import FakeStripe
-from tests.payments.support import (
-    announce,
-    known_order,
-    order_cancelled,
-    pay,
-    payment_of,
-    replica,
-)
+from tests.payments.support import known_order, pay, payment_of, replica
 from tests.support.api import sign_up
 from tests.support.apps import AppClient
+from tests.support.events import order_cancelled, publish
 from tests.support.quiet import until_quiet
 from tests.support.waiting import eventually
 
@@ -28,7 +22,7 @@ class TestRefundOnCancellation:
         order_id = await known_order(client, buyer.id)
         assert (await pay(client, buyer.headers, order_id)).status_code == 201
 
-        await announce(client, order_cancelled(order_id), order_cancelled(order_id))
+        await publish(client, order_cancelled(order_id), order_cancelled(order_id))
         await until_quiet(client.app)
 
         payment = await payment_of(client, order_id)
@@ -44,7 +38,7 @@ class TestRefundOnCancellation:
         buyer = await sign_up(client)
         order_id = await known_order(client, buyer.id)
 
-        await announce(client, order_cancelled(order_id))
+        await publish(client, order_cancelled(order_id))
         await until_quiet(client.app)
 
         assert f"refund-{order_id}" not in provider.refunds
@@ -60,7 +54,7 @@ class TestChargeLandingAfterCancellation:
         stripe_server.hold_charges()
         paying = asyncio.create_task(pay(client, buyer.headers, order_id))
         await eventually(lambda: stripe_server.sent("/v1/charges"))  # the replica said payable
-        await announce(client, order_cancelled(order_id))
+        await publish(client, order_cancelled(order_id))
         await eventually(
             lambda: replica(client, order_id), until=lambda r: r["status"] == "cancelled"
         )
@@ -69,7 +63,7 @@ class TestChargeLandingAfterCancellation:
         assert (await paying).status_code == 201
         paid = await payment_of(client, order_id)
         assert paid is not None and paid["status"] == "succeeded"  # heard the cancel too early
-        await announce(client, order_cancelled(order_id))  # orders, on hearing payment.created
+        await publish(client, order_cancelled(order_id))  # orders, on hearing payment.created
 
         refunded = await eventually(
             lambda: payment_of(client, order_id), until=lambda p: p["status"] == "refunded"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bson import ObjectId
-
-from tests.payments.support import announce, order_cancelled, order_created, replica
+from tests.payments.support import replica
 from tests.support.apps import AppClient
+from tests.support.databases import deliveries
+from tests.support.events import order_cancelled, order_created, publish
 from tests.support.quiet import until_quiet
 from tests.support.waiting import eventually
 
@@ -14,11 +14,11 @@ class TestOrderReplica:
     async def test_a_cancellation_before_its_order_is_applied_after_it(
         self, client: AppClient
     ) -> None:
-        created = order_created(str(ObjectId()))
-        await announce(client, order_cancelled(created.id))
+        created = order_created()
+        await publish(client, order_cancelled(created.id))
         await eventually(lambda: _tried(client, "order.cancelled"))  # came back: not ready yet
 
-        await announce(client, created)
+        await publish(client, created)
 
         cancelled = await eventually(
             lambda: replica(client, created.id),
@@ -29,11 +29,11 @@ class TestOrderReplica:
     async def test_a_cancellation_skipping_a_version_waits_for_the_one_before(
         self, client: AppClient
     ) -> None:
-        created = order_created(str(ObjectId()))
-        await announce(client, created)
+        created = order_created()
+        await publish(client, created)
         await eventually(lambda: replica(client, created.id))
 
-        await announce(client, order_cancelled(created.id, version=2))
+        await publish(client, order_cancelled(created.id, version=2))
         await eventually(lambda: _tried(client, "order.cancelled"))
 
         stored = await replica(client, created.id)
@@ -41,10 +41,10 @@ class TestOrderReplica:
         assert (stored["version"], stored["status"]) == (0, "created")
 
     async def test_duplicated_announcements_make_one_replica(self, client: AppClient) -> None:
-        created = order_created(str(ObjectId()), price=1234)
+        created = order_created(price=1234)
 
-        await announce(client, created, created, order_cancelled(created.id))
-        await announce(client, order_cancelled(created.id))
+        await publish(client, created, created, order_cancelled(created.id))
+        await publish(client, order_cancelled(created.id))
         await until_quiet(client.app)
 
         stored = await replica(client, created.id)
@@ -53,7 +53,5 @@ class TestOrderReplica:
 
 
 async def _tried(client: AppClient, subject: str) -> bool:
-    settings = client.app.state.runtime.settings
-    deliveries = client.app.state.runtime.client[settings.database_name("bus")]["deliveries"]
     query = {"group": "payments", "envelope.subject": subject, "attempts": {"$gte": 1}}
-    return await deliveries.find_one(query) is not None
+    return await deliveries(client).find_one(query) is not None

@@ -7,18 +7,12 @@ import asyncio
 import pytest
 
 from modules.payments.providers import LocalProvider
-from tests.payments.support import (
-    announce,
-    known_order,
-    order_cancelled,
-    pay,
-    payment_of,
-    payments_db,
-    replica,
-)
+from tests.payments.support import known_order, pay, payment_of, replica
 from tests.support.announced import announced
 from tests.support.api import error_fields, error_messages, sign_up
 from tests.support.apps import AppClient
+from tests.support.databases import database
+from tests.support.events import order_cancelled, publish
 from tests.support.waiting import eventually
 
 
@@ -85,7 +79,7 @@ class TestPay:
     ) -> None:
         buyer = await sign_up(client)
         order_id = await known_order(client, buyer.id)
-        await announce(client, order_cancelled(order_id))
+        await publish(client, order_cancelled(order_id))
         await eventually(
             lambda: replica(client, order_id), until=lambda r: r["status"] == "cancelled"
         )
@@ -117,7 +111,9 @@ class TestPay:
         assert response.status_code == 402
         assert error_messages(response) == ["Your card was declined."]
         assert await payment_of(client, order_id) is None
-        [declined] = await payments_db(client)["payments"].find({"order_id": order_id}).to_list()
+        [declined] = (
+            await database(client, "payments")["payments"].find({"order_id": order_id}).to_list()
+        )
         assert declined["status"] == "failed"
         assert (await pay(client, buyer.headers, order_id)).status_code == 201
 
@@ -146,7 +142,8 @@ class TestDoubleSubmit:
 
         # The loser finds the winner pending (409, retry) or already paid (400).
         assert sorted(r.status_code for r in responses) in ([201, 400], [201, 409])
-        assert await payments_db(client)["payments"].count_documents({"order_id": order_id}) == 1
+        payments = database(client, "payments")["payments"]
+        assert await payments.count_documents({"order_id": order_id}) == 1
         assert len(provider.charges) == 1
 
     async def test_the_same_order_spelt_in_capitals_is_not_paid_twice(
@@ -160,4 +157,4 @@ class TestDoubleSubmit:
 
         assert response.status_code == 400
         assert error_messages(response) == ["Order already paid"]
-        assert await payments_db(client)["payments"].count_documents({}) == 1
+        assert await database(client, "payments")["payments"].count_documents({}) == 1

@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from modules.payments.documents import Payment, PaymentStatus
 from modules.payments.providers import LocalProvider
 from modules.payments.settlement import reconcile
-from tests.payments.support import known_order, payments_db
+from tests.payments.support import known_order
 from tests.support.announced import announced
 from tests.support.api import sign_up
 from tests.support.apps import AppClient
+from tests.support.databases import database
 
 NOW = timedelta(0)
 
@@ -25,7 +26,7 @@ async def pending(client: AppClient, order_id: str, age: timedelta = timedelta(m
         status=PaymentStatus.PENDING,
         created_at=datetime.now(UTC) - age,
     )
-    await payments_db(client)["payments"].insert_one(attempt.model_dump(exclude={"id"}))
+    await database(client, "payments")["payments"].insert_one(attempt.model_dump(exclude={"id"}))
     return attempt.attempt
 
 
@@ -34,7 +35,7 @@ async def settle(client: AppClient, provider: LocalProvider, after: timedelta = 
 
 
 async def stored(client: AppClient, attempt: str) -> dict[str, object]:
-    found = await payments_db(client)["payments"].find_one({"attempt": attempt})
+    found = await database(client, "payments")["payments"].find_one({"attempt": attempt})
     assert found is not None
     return found
 

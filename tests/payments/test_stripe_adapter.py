@@ -7,9 +7,10 @@ import pytest
 from modules.kernel import BadRequest
 from modules.payments.providers import CardDeclined, StripeProvider
 from tests.payments.fake_stripe import FakeStripe
-from tests.payments.support import announce, known_order, order_cancelled, pay, payment_of
+from tests.payments.support import known_order, pay, payment_of
 from tests.support.api import sign_up
 from tests.support.apps import AppClient
+from tests.support.events import order_cancelled, publish
 from tests.support.quiet import until_quiet
 from tests.support.waiting import eventually
 
@@ -126,7 +127,7 @@ class TestStripeSelectedBySettings:
 
         response = await pay(client, buyer.headers, order_id)
         assert response.status_code == 201, response.text
-        await announce(client, order_cancelled(order_id))
+        await publish(client, order_cancelled(order_id))
         await until_quiet(client.app)
 
         payment = await eventually(lambda: payment_of(client, order_id))

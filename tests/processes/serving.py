@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -12,15 +11,10 @@ from pathlib import Path
 
 import httpx
 
+from app.embedded.process import free_port
 from tests.support.waiting import wait_for
 
 TICKETING = Path(sys.executable).parent / "ticketing"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def environment(workdir: Path, **settings: str) -> dict[str, str]:

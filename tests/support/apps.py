@@ -16,8 +16,10 @@ from pymongo import AsyncMongoClient
 
 from app.factory import create_app
 from app.registry import select_modules
+from app.runtime import Runtime
 from app.settings import Settings, load_module_settings
 from bus.chaos import Chaos
+from modules.auth.passwords import HashCost, Passwords
 from modules.kernel import Module
 from tests.support.announced import EventLog
 from tests.support.servers import ServerUrls
@@ -26,6 +28,9 @@ CHAOS = Chaos()
 # Every test client signs up from one address: limits are tested where they are set low.
 NO_ABUSE_LIMITS = {"signups_per_address": 100_000, "signin_failures_per_address": 100_000}
 TEST_JWT_KEY = "test-signing-key-that-is-long-enough-for-hs256"
+# Argon2id at its cheapest: the settings refuse less than OWASP's minimum, which costs a test
+# tens of milliseconds of CPU per sign-up, sign-in and app start.
+FAST_HASHING = HashCost(time_cost=1, memory_kib=8, parallelism=1)
 
 
 def unique_prefix() -> str:
@@ -55,12 +60,16 @@ def build_app(
 ) -> Litestar:
     """The app on this test's databases. `overrides` set deployment or module settings by
     name; `adapters` swap what a module's bootstrap would build, e.g.
-    `adapters={"payments": {"provider": LocalProvider()}}`."""
+    `adapters={"payments": {"provider": LocalProvider()}}`. Auth hashes at FAST_HASHING
+    unless the test chooses its hashing (an auth adapter or a `password_*` setting)."""
+    chosen = adapters or {}
+    own_hashing = "auth" in chosen or any(name.startswith("password_") for name in overrides)
+    if not own_hashing:
+        chosen = {**chosen, "auth": {"passwords": Passwords(FAST_HASHING, workers=2)}}
     if any(module.name == "auth" for module in select_modules(modules)):
         overrides = NO_ABUSE_LIMITS | overrides
     selected = [
-        with_adapters(module, **(adapters or {}).get(module.name, {}))
-        for module in select_modules(modules)
+        with_adapters(module, **chosen.get(module.name, {})) for module in select_modules(modules)
     ]
     return create_app(
         test_settings(urls, prefix, **overrides),
@@ -86,6 +95,12 @@ class AppClient(httpx.AsyncClient):
 
     app: Litestar
     events: EventLog
+
+
+def runtime_of(client: AppClient) -> Runtime:
+    """What the running app composed: its bus, its modules' transactions, its settings."""
+    runtime: Runtime = client.app.state.runtime
+    return runtime
 
 
 @asynccontextmanager

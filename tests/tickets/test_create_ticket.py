@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.modules.tickets_support import all_published, announced, stored, tickets_db
 from tests.support.announced import announced as announced_by
 from tests.support.api import create_ticket, error_fields, sign_up
 from tests.support.apps import AppClient
+from tests.support.databases import database
+from tests.tickets.support import all_published, announced, stored
 
 
 class TestCreateTicket:
@@ -91,7 +92,7 @@ class TestCreateTicket:
         response = await client.post("/api/tickets", json={"title": "Opera", "price": 10})
 
         assert response.status_code == 401
-        assert await tickets_db(client)["tickets"].count_documents({}) == 0
+        assert await database(client, "tickets")["tickets"].count_documents({}) == 0
         assert await announced_by(client, "tickets") == []
 
     async def test_every_invalid_field_is_reported_at_once(self, client: AppClient) -> None:

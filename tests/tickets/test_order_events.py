@@ -10,33 +10,37 @@ from itertools import permutations
 import pytest
 
 from bus import Envelope
-from tests.modules.tickets_support import (
+from tests.support.api import await_ticket_holder, create_ticket, show_ticket, sign_up
+from tests.support.apps import AppClient
+from tests.support.databases import database
+from tests.support.events import envelope, new_id, order_cancelled, order_created, publish
+from tests.tickets.support import (
     all_published,
     announced,
-    await_holder,
     listed_ids,
-    new_order_id,
-    order_cancelled,
-    order_created,
     outbox_of,
     play_in_order,
-    publish,
     reserve,
     settled,
-    show,
     stored,
-    tickets_db,
 )
-from tests.support.api import create_ticket, sign_up
-from tests.support.apps import AppClient
 
 
 async def listed_ticket(client: AppClient) -> dict:
     return await create_ticket(client, await sign_up(client), title="Opera", price=20)
 
 
-async def processed(client: AppClient, envelope: Envelope) -> int:
-    return await tickets_db(client)["inbox"].count_documents({"_id": envelope.event_id})
+def creation(ticket_id: str, order_id: str) -> Envelope:
+    """Orders announcing `order_id` on the ticket."""
+    return envelope(order_created(order_id, ticket_id=ticket_id))
+
+
+def cancellation(ticket_id: str, order_id: str) -> Envelope:
+    return envelope(order_cancelled(order_id, ticket_id=ticket_id))
+
+
+async def processed(client: AppClient, event: Envelope) -> int:
+    return await database(client, "tickets")["inbox"].count_documents({"_id": event.event_id})
 
 
 class TestReserveTicket:
@@ -44,11 +48,11 @@ class TestReserveTicket:
         self, client: AppClient
     ) -> None:
         ticket = await listed_ticket(client)
-        order_id = new_order_id()
+        order_id = new_id()
 
-        await publish(client, order_created(ticket["id"], order_id))
+        await publish(client, creation(ticket["id"], order_id))
 
-        locked = await await_holder(client, ticket["id"], order_id)
+        locked = await await_ticket_holder(client, ticket["id"], order_id)
         assert locked == ticket | {"orderId": order_id, "version": 1}
         document = await stored(client, ticket["id"])
         assert document is not None
@@ -56,16 +60,16 @@ class TestReserveTicket:
 
     async def test_the_lock_is_announced_as_ticket_updated(self, client: AppClient) -> None:
         ticket = await listed_ticket(client)
-        created = order_created(ticket["id"], new_order_id())
+        created = creation(ticket["id"], new_id())
 
         await publish(client, created)
-        await await_holder(client, ticket["id"], created.payload["id"])
+        await await_ticket_holder(client, ticket["id"], created.payload["id"])
 
         entries = await all_published(client, ticket["id"])
         assert announced(entries) == [("ticket.created", 0), ("ticket.updated", 1)]
-        envelope = entries[1]["envelope"]
-        assert envelope["correlation_id"] == created.correlation_id
-        assert envelope["payload"] == {
+        lock = entries[1]["envelope"]
+        assert lock["correlation_id"] == created.correlation_id
+        assert lock["payload"] == {
             "id": ticket["id"],
             "version": 1,
             "title": "Opera",
@@ -82,17 +86,17 @@ class TestReserveTicket:
         order_id = await reserve(client, ticket["id"])
 
         assert await listed_ids(client) == [other["id"]]
-        assert (await show(client, ticket["id"]))["orderId"] == order_id
+        assert (await show_ticket(client, ticket["id"]))["orderId"] == order_id
 
     async def test_the_same_order_created_twice_locks_once(self, client: AppClient) -> None:
         ticket = await listed_ticket(client)
-        created = order_created(ticket["id"], new_order_id())
+        created = creation(ticket["id"], new_id())
 
         await publish(client, created, created)
-        await await_holder(client, ticket["id"], created.payload["id"])
+        await await_ticket_holder(client, ticket["id"], created.payload["id"])
         await settled(client)
 
-        assert (await show(client, ticket["id"]))["version"] == 1
+        assert (await show_ticket(client, ticket["id"]))["version"] == 1
         assert announced(await outbox_of(client, ticket["id"])) == [
             ("ticket.created", 0),
             ("ticket.updated", 1),
@@ -105,9 +109,9 @@ class TestReleaseTicket:
         ticket = await listed_ticket(client)
         order_id = await reserve(client, ticket["id"])
 
-        await publish(client, order_cancelled(ticket["id"], order_id))
+        await publish(client, cancellation(ticket["id"], order_id))
 
-        freed = await await_holder(client, ticket["id"], None)
+        freed = await await_ticket_holder(client, ticket["id"], None)
         assert freed["version"] == 2
         assert ticket["id"] in await listed_ids(client)
         entries = await all_published(client, ticket["id"])
@@ -118,8 +122,8 @@ class TestReleaseTicket:
         seller = await sign_up(client)
         ticket = await create_ticket(client, seller)
         order_id = await reserve(client, ticket["id"])
-        await publish(client, order_cancelled(ticket["id"], order_id))
-        await await_holder(client, ticket["id"], None)
+        await publish(client, cancellation(ticket["id"], order_id))
+        await await_ticket_holder(client, ticket["id"], None)
 
         edit = {"title": "Again", "price": 5}
         response = await client.put(
@@ -132,13 +136,13 @@ class TestReleaseTicket:
     async def test_the_same_cancellation_twice_frees_once(self, client: AppClient) -> None:
         ticket = await listed_ticket(client)
         order_id = await reserve(client, ticket["id"])
-        cancelled = order_cancelled(ticket["id"], order_id)
+        cancelled = cancellation(ticket["id"], order_id)
 
         await publish(client, cancelled, cancelled)
-        await await_holder(client, ticket["id"], None)
+        await await_ticket_holder(client, ticket["id"], None)
         await settled(client)
 
-        assert (await show(client, ticket["id"]))["version"] == 2
+        assert (await show_ticket(client, ticket["id"]))["version"] == 2
         assert [version for _, version in announced(await outbox_of(client, ticket["id"]))] == [
             0,
             1,
@@ -150,10 +154,10 @@ class TestReleaseTicket:
         ticket = await listed_ticket(client)
         holder = await reserve(client, ticket["id"])
 
-        await publish(client, order_cancelled(ticket["id"], new_order_id()))
+        await publish(client, cancellation(ticket["id"], new_id()))
         await settled(client)
 
-        shown = await show(client, ticket["id"])
+        shown = await show_ticket(client, ticket["id"])
         assert (shown["orderId"], shown["version"]) == (holder, 1)
         assert ticket["id"] not in await listed_ids(client)
 
@@ -163,9 +167,9 @@ A_CREATED, A_CANCELLED, B_CREATED = "created(A)", "cancelled(A)", "created(B)"
 
 def scripted(ticket_id: str, order_a: str, order_b: str) -> dict[str, Envelope]:
     return {
-        A_CREATED: order_created(ticket_id, order_a),
-        A_CANCELLED: order_cancelled(ticket_id, order_a),
-        B_CREATED: order_created(ticket_id, order_b),
+        A_CREATED: creation(ticket_id, order_a),
+        A_CANCELLED: cancellation(ticket_id, order_a),
+        B_CREATED: creation(ticket_id, order_b),
     }
 
 
@@ -177,14 +181,14 @@ class TestReorderedOrderEvents:
         self, client: AppClient, script: tuple[str, ...]
     ) -> None:
         ticket = await listed_ticket(client)
-        order_a, order_b = new_order_id(), new_order_id()
+        order_a, order_b = new_id(), new_id()
         events = scripted(ticket["id"], order_a, order_b)
 
         await play_in_order(client, *(events[name] for name in script))
 
-        await await_holder(client, ticket["id"], order_b)
+        await await_ticket_holder(client, ticket["id"], order_b)
         await settled(client)
-        shown = await show(client, ticket["id"])
+        shown = await show_ticket(client, ticket["id"])
         assert shown["orderId"] == order_b
         # A locks (and later unlocks) only when its creation is heard before anything else.
         assert shown["version"] == (3 if script[0] == A_CREATED else 1)
@@ -198,12 +202,12 @@ class TestReorderedOrderEvents:
         self, client: AppClient, script: tuple[str, ...]
     ) -> None:
         ticket = await listed_ticket(client)
-        events = scripted(ticket["id"], new_order_id(), new_order_id())
+        events = scripted(ticket["id"], new_id(), new_id())
 
         await play_in_order(client, *(events[name] for name in script))
 
         await settled(client)
-        shown = await show(client, ticket["id"])
+        shown = await show_ticket(client, ticket["id"])
         assert shown["orderId"] is None
         assert shown["version"] == (2 if script[0] == A_CREATED else 0)
         assert ticket["id"] in await listed_ids(client)
@@ -212,11 +216,11 @@ class TestReorderedOrderEvents:
         self, client: AppClient
     ) -> None:
         ticket = await listed_ticket(client)
-        order_a, order_b = new_order_id(), new_order_id()
+        order_a, order_b = new_id(), new_id()
         events = scripted(ticket["id"], order_a, order_b)
 
         await publish(client, events[B_CREATED], events[A_CANCELLED], events[A_CREATED])
 
-        await await_holder(client, ticket["id"], order_b)
+        await await_ticket_holder(client, ticket["id"], order_b)
         await settled(client)
-        assert (await show(client, ticket["id"]))["orderId"] == order_b
+        assert (await show_ticket(client, ticket["id"]))["orderId"] == order_b

@@ -9,13 +9,14 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from tests.support.api import error_fields, error_messages, new_email
 from tests.support.apps import AppClient
+from tests.support.databases import database
 
 SIGN_UP = "/api/users/signup"
 
 
 def users(client: AppClient) -> AsyncCollection:
     """The auth module's own `users` collection, read with plain pymongo, not through the app."""
-    return client.app.state.runtime.transactions("auth").database["users"]
+    return database(client, "auth")["users"]
 
 
 async def signup(client: AppClient, email: Any, password: Any = "secret123") -> Any:
@@ -40,14 +41,16 @@ class TestSignUp:
         assert current["id"] == response.json()["id"]
         assert current["email"] == email
 
-    async def test_the_password_is_stored_only_as_an_argon2id_hash(self, client: AppClient) -> None:
-        email = new_email()
+    async def test_the_password_is_stored_only_as_an_argon2id_hash_at_the_configured_cost(
+        self, deployed_hashing_client: AppClient
+    ) -> None:
+        client, email = deployed_hashing_client, new_email()
 
         await signup(client, email, "secret123")
 
         stored = await users(client).find_one({"email": email})
         assert stored is not None
-        assert stored["password_hash"].startswith("$argon2id$")
+        assert stored["password_hash"].startswith("$argon2id$v=19$m=19456,t=3,p=1$")
         assert "secret123" not in str(stored)
         assert PasswordHasher().verify(stored["password_hash"], "secret123")
 

@@ -82,7 +82,9 @@ class TestSessionCookie:
     async def test_it_is_secure_when_the_setting_asks_for_it(
         self, servers: ServerUrls, prefix: str, path: str
     ) -> None:
-        async with running(build_app(servers, prefix, cookie_secure=True)) as secure_client:
+        async with running(
+            build_app(servers, prefix, modules="auth", cookie_secure=True)
+        ) as secure_client:
             cookie = session_cookie(await issue_session(secure_client, path))
 
         assert cookie["secure"] is True

@@ -5,16 +5,16 @@ from typing import Any
 import pytest
 from bson import ObjectId
 
-from tests.modules.tickets_support import (
-    all_published,
-    announced,
-    outbox_of,
-    reserve,
-    show,
-    stored,
+from tests.support.api import (
+    Account,
+    create_ticket,
+    error_fields,
+    error_messages,
+    show_ticket,
+    sign_up,
 )
-from tests.support.api import Account, create_ticket, error_fields, error_messages, sign_up
 from tests.support.apps import AppClient
+from tests.tickets.support import all_published, announced, outbox_of, reserve, stored
 
 
 def edit(client: AppClient, ticket_id: str, body: dict[str, Any], account: Account | None) -> Any:
@@ -43,7 +43,7 @@ class TestUpdateTicket:
             "version": 1,
             "orderId": None,
         }
-        assert await show(client, ticket["id"]) == response.json()
+        assert await show_ticket(client, ticket["id"]) == response.json()
 
     async def test_the_new_price_is_stored_in_cents(self, client: AppClient) -> None:
         seller = await sign_up(client)
@@ -54,7 +54,7 @@ class TestUpdateTicket:
         document = await stored(client, ticket["id"])
         assert document is not None
         assert document["price"] == 29
-        assert (await show(client, ticket["id"]))["price"] == 0.29
+        assert (await show_ticket(client, ticket["id"]))["price"] == 0.29
 
     async def test_every_edit_bumps_the_version(self, client: AppClient) -> None:
         seller = await sign_up(client)

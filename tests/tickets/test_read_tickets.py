@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 from bson import ObjectId
 
-from tests.modules.tickets_support import show
-from tests.support.api import create_ticket, error_messages, sign_up
+from tests.support.api import create_ticket, error_messages, show_ticket, sign_up
 from tests.support.apps import AppClient
 
 TICKET_KEYS = {"id", "title", "price", "userId", "version", "orderId"}
@@ -55,7 +54,7 @@ class TestShowTicket:
         seller = await sign_up(client)
         ticket = await create_ticket(client, seller, title="Opera", price=10.5)
 
-        shown = await show(client, ticket["id"])
+        shown = await show_ticket(client, ticket["id"])
 
         assert shown == ticket
         assert set(shown) == TICKET_KEYS
@@ -72,7 +71,7 @@ class TestShowTicket:
         seller = await sign_up(client)
         ticket = await create_ticket(client, seller)
 
-        assert await show(client, ticket["id"].upper()) == ticket
+        assert await show_ticket(client, ticket["id"].upper()) == ticket
 
     async def test_an_unknown_id_gets_404(self, client: AppClient) -> None:
         response = await client.get(f"/api/tickets/{ObjectId()}")

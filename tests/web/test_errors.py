@@ -8,6 +8,7 @@ import pytest
 from app.factory import MAX_BODY_BYTES
 from tests.support.api import new_email, sign_up
 from tests.support.apps import AppClient
+from tests.support.databases import database
 
 SIGN_UP = "/api/users/signup"
 SIGN_IN = "/api/users/signin"
@@ -30,8 +31,7 @@ def assert_error_format(response: Any, status: int) -> list[dict[str, Any]]:
 
 
 async def no_user_exists(client: AppClient) -> bool:
-    users = client.app.state.runtime.transactions("auth").database["users"]
-    return await users.count_documents({}) == 0
+    return await database(client, "auth")["users"].count_documents({}) == 0
 
 
 def padded(body: dict[str, Any], size: int) -> bytes:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
+import pytest
+
 from tests.support.announced import announced
 from tests.support.api import sign_up
-from tests.support.apps import AppClient
+from tests.support.apps import AppClient, build_app, running
 from tests.support.quiet import until_quiet
+from tests.support.servers import ServerUrls
+
+
+@pytest.fixture
+async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
+    """The modules a purchase request crosses: orders' events reach tickets, which answers."""
+    async with running(build_app(servers, prefix, modules="auth,tickets,orders")) as app_client:
+        yield app_client
 
 
 class TestCorrelation:
