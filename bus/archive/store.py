@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +18,7 @@ from bus.archive.rows import ArchivedEvent, event_of
 from bus.archive.schema import archived_events as table
 
 SQLITE_BUSY_TIMEOUT = 2.0  # seconds a writer waits on a locked file before the error
+WAL_FILES = ("-wal", "-shm")
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -24,7 +27,7 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True)
     if parsed.database:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _private_file(Path(parsed.database))
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -35,6 +38,17 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+def _private_file(database: Path) -> None:
+    """Every event is in there: 0600, like the rest of the data dir. SQLite gives its -wal and
+    -shm files the database file's mode, so creating that one private is enough; files left by
+    an earlier version are tightened."""
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+    for path in (database, *(database.with_name(database.name + end) for end in WAL_FILES)):
+        if path.exists() and (mode := stat.S_IMODE(path.stat().st_mode)) & 0o077:
+            path.chmod(mode & ~0o077)
 
 
 class ArchiveStore:
