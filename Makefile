@@ -8,7 +8,7 @@ BUILD_REQUIRES := $(PYTHON) -c 'import tomllib; print(*tomllib.load(open("pyproj
 COMPILE := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	--custom-compile-command 'make lock' $(LOCK_FLAGS)
 
-.PHONY: run test lint unit lock bench clean
+.PHONY: run test lint unit lock bench screenshots clean
 
 $(BIN)/.installed: pyproject.toml requirements/dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ $(BIN)/uv:
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m tests.benchmarks.http
+
+# The README's screenshots, from the browser test's own run (needs /usr/bin/chromium).
+screenshots: $(BIN)/.installed
+	TICKETING_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_marketplace.py -k sells
 
 clean:
 	rm -rf $(VENV) .ticketing .pytest_cache .ruff_cache

@@ -21,6 +21,7 @@ from app.errors import EXCEPTION_HANDLERS
 from app.http_security import add_security_headers, require_same_origin
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
+from app.web import csrf_config, in_the_layout, static_files, template_config
 from bus import set_correlation_id
 from bus.archive import Archive
 from bus.chaos import Chaos
@@ -34,6 +35,7 @@ from modules.kernel import (
     provide,
     provide_current_user,
     provide_signed_in_user,
+    provide_view,
 )
 
 MAX_BODY_BYTES = 64 * 1024
@@ -76,18 +78,24 @@ def create_app(
             await session_store.aclose()
 
     return Litestar(
-        route_handlers=[_module_router(running) for running in runtime.modules.values()],
+        route_handlers=[
+            *(_module_router(running) for running in runtime.modules.values()),
+            static_files(),
+        ],
         dependencies={
             "sessions": provide(sessions),
             "current_user": Provide(provide_current_user),
             "user": Provide(provide_signed_in_user),
+            "view": Provide(provide_view),
         },
         state=State({"runtime": runtime}),  # for operators and tests; controllers never read it
         lifespan=[lifespan],
         before_request=_before_request,
         before_send=[add_security_headers, _renew_session],
         guards=[require_same_origin],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=in_the_layout(EXCEPTION_HANDLERS, sessions),
+        template_config=template_config(),
+        csrf_config=csrf_config(jwt_key, secure=settings.cookie_secure),
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
             title="Ticketing", version="0.1.0", path="/api/schema", render_plugins=[SwaggerPage()]
@@ -125,8 +133,11 @@ async def _renew_session(message: Message, scope: Scope) -> None:
 
 
 def _require_json_body(request: Request[Any, Any, Any]) -> None:
-    """A body must be declared JSON: a cross-site HTML form (text/plain, urlencoded) cannot
-    send one, so it cannot sign a victim in or act as them (login CSRF and friends)."""
+    """An API body must be declared JSON: a cross-site HTML form (text/plain, urlencoded) cannot
+    send one, so it cannot sign a victim in or act as them (login CSRF and friends). Pages
+    take forms, guarded by a CSRF token instead."""
+    if not request.url.path.startswith("/api/"):
+        return
     has_body = request.headers.get("content-length", "0") != "0" or (
         "transfer-encoding" in request.headers
     )

@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
-from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.types import Message, Scope
@@ -37,19 +36,25 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+ENCODED = [(name.encode(), value.encode()) for name, value in EVERY_ANSWER.items()]
+NO_STORE = (b"cache-control", b"no-store")
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
-    """API answers carry sessions' data: never cached (Cache-Control: no-store)."""
+    """API answers carry sessions' data: never cached (Cache-Control: no-store). A header the
+    answer already has is left as it is. On every answer, so kept to a list append."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    for name, value in EVERY_ANSWER.items():
-        headers.setdefault(name, value)
+    headers = list(message.get("headers", ()))
+    present = {bytes(name).lower() for name, _ in headers}
+    headers += [header for header in ENCODED if header[0] not in present]
     path = scope.get("path", "")
-    if path == "/api" or path.startswith("/api/"):
-        headers.setdefault("cache-control", "no-store")
+    if (path == "/api" or path.startswith("/api/")) and NO_STORE[0] not in present:
+        headers.append(NO_STORE)
+    message["headers"] = headers
 
 
-def require_same_origin(
+async def require_same_origin(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
     """A state-changing request a browser sent from another site is refused (CSRF): browsers

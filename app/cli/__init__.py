@@ -18,7 +18,8 @@ def main(argv: list[str] | None = None) -> int:
         command.register(commands)
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        status: int = args.run(args)
+        return status
     except (SettingsError, DataDirBusy, ServerStartError, ValueError) as error:
         print(f"ticketing: {error}", file=sys.stderr)
         return 2

@@ -41,7 +41,7 @@ def _with_bus(action: Callable[[Bus], Awaitable[int]]) -> int:
     with attached_environment(settings) as endpoints:
 
         async def run() -> int:
-            mongo: AsyncMongoClient = AsyncMongoClient(
+            mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
                 endpoints.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000
             )
             bus = build_bus(settings, mongo, endpoints.redis_url)

@@ -101,7 +101,7 @@ def _mongo_answers(port: int) -> bool:
         return False
     from pymongo import MongoClient
 
-    client: MongoClient = MongoClient(
+    client: MongoClient[dict[str, object]] = MongoClient(
         f"mongodb://127.0.0.1:{port}/?retryWrites=false", serverSelectionTimeoutMS=300
     )
     try:

@@ -26,6 +26,13 @@ ROUTES = {
     "orders": "/api/orders",
     "payments": "/api/payments",
 }
+# Each module's own pages; "/" is the home page alone, and any module can serve /static.
+PAGE_ROUTES = {
+    "auth": ("/auth",),
+    "tickets": ("/", "/tickets", "/static"),
+    "orders": ("/orders",),
+    "payments": ("/payments",),
+}
 
 
 @dataclass(frozen=True)
@@ -138,9 +145,8 @@ class SplitDeployment:
         routes: dict[str, list[str]] = {}
         for service in self.services:
             if service.module in ROUTES:
-                routes.setdefault(ROUTES[service.module], []).append(
-                    f"http://127.0.0.1:{service.port}"
-                )
+                for prefix in (ROUTES[service.module], *PAGE_ROUTES[service.module]):
+                    routes.setdefault(prefix, []).append(f"http://127.0.0.1:{service.port}")
         argv = [
             sys.executable,
             "-m",

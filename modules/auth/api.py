@@ -14,14 +14,21 @@ from modules.auth.limits import AttemptLimits
 from modules.auth.passwords import Passwords
 from modules.auth.schemas import CredentialsBody, CurrentUserOut, UserOut
 from modules.auth.use_cases import Attempt, sign_in, sign_up
-from modules.kernel import CurrentUser, SessionCodec, Sessions, Transactions
+from modules.kernel import (
+    CurrentUser,
+    SessionCodec,
+    Sessions,
+    Transactions,
+    client_address,
+    error_responses,
+)
 
 
 class UsersApi(Controller):
     path = "/api/users"
     tags = ["auth"]
 
-    @post("/signup", status_code=HTTP_201_CREATED)
+    @post("/signup", status_code=HTTP_201_CREATED, responses=error_responses(429, body=True))
     async def signup(
         self,
         request: Request[Any, Any, Any],
@@ -34,7 +41,7 @@ class UsersApi(Controller):
         user = await sign_up(transactions, passwords, limits, _attempt(request, data))
         return await _signed_in(sessions, user, HTTP_201_CREATED)
 
-    @post("/signin", status_code=HTTP_200_OK)
+    @post("/signin", status_code=HTTP_200_OK, responses=error_responses(429, body=True))
     async def signin(
         self,
         request: Request[Any, Any, Any],
@@ -47,7 +54,7 @@ class UsersApi(Controller):
         user = await sign_in(transactions, passwords, limits, _attempt(request, data))
         return await _signed_in(sessions, user, HTTP_200_OK)
 
-    @post("/signout", status_code=HTTP_200_OK)
+    @post("/signout", status_code=HTTP_200_OK, responses=error_responses())
     async def signout(
         self, current_user: NamedDependency[CurrentUser | None], sessions: NamedDependency[Sessions]
     ) -> Response[dict[str, Any]]:
@@ -56,7 +63,7 @@ class UsersApi(Controller):
             await sessions.close(current_user)
         return Response({}, cookies=[SessionCodec.cleared_cookie()])
 
-    @post("/signout/everywhere", status_code=HTTP_200_OK)
+    @post("/signout/everywhere", status_code=HTTP_200_OK, responses=error_responses(401))
     async def signout_everywhere(
         self, user: NamedDependency[CurrentUser], sessions: NamedDependency[Sessions]
     ) -> Response[dict[str, Any]]:
@@ -64,16 +71,13 @@ class UsersApi(Controller):
         await sessions.close_all(user.id)
         return Response({}, cookies=[SessionCodec.cleared_cookie()])
 
-    @get("/currentuser")
+    @get("/currentuser", responses=error_responses())
     async def current(self, current_user: NamedDependency[CurrentUser | None]) -> CurrentUserOut:
         return CurrentUserOut.of(current_user)
 
 
 def _attempt(request: Request[Any, Any, Any], data: CredentialsBody) -> Attempt:
-    """The client's address as the server saw it (behind a trusted proxy, uvicorn's
-    --forwarded-allow-ips makes it the original client's)."""
-    address = request.client.host if request.client else "unknown"
-    return Attempt(data.email, data.password, address)
+    return Attempt(data.email, data.password, client_address(request))
 
 
 async def _signed_in(sessions: Sessions, user: User, status: int) -> Response[UserOut]:

@@ -44,7 +44,7 @@ def credentials_for_sign_in(email: str | None, password: str | None) -> Credenti
         errors.append(FieldError("Email must be valid", "email"))
     if not password:
         errors.append(FieldError("You must supply a password", "password"))
-    if errors:
+    if errors or password is None:
         raise ValidationFailed(*errors)
     return Credentials(normalised_email, password)
 

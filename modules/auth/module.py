@@ -8,6 +8,7 @@ from redis.asyncio import Redis
 from modules.auth.api import UsersApi
 from modules.auth.documents import User
 from modules.auth.limits import AttemptCounter, AttemptLimits, Limit
+from modules.auth.pages import AuthPages
 from modules.auth.passwords import HashCost, Passwords
 from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provide
 
@@ -53,5 +54,5 @@ module = Module(
     settings=AuthSettings,
     bootstrap=bootstrap,
     documents=[User],
-    routes=[UsersApi],
+    routes=[UsersApi, AuthPages],
 )

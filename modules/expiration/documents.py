@@ -1,17 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pymongo import ASCENDING, IndexModel
 
+from modules.expiration.domain import ExpiryState
 from modules.kernel import Versioned
-
-
-class ExpiryState(StrEnum):
-    SCHEDULED = "scheduled"
-    FIRED = "fired"
-    CANCELLED = "cancelled"
 
 
 class Expiry(Versioned):

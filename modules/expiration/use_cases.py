@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from beanie import PydanticObjectId
 
 from bus import ExpirationComplete
-from modules.expiration.documents import Expiry, ExpiryState
+from modules.expiration.documents import Expiry
+from modules.expiration.domain import ExpiryState, after_cancellation, fires, sweep_cutoff
 from modules.kernel import Transactions, UnitOfWork
 
 log = logging.getLogger(__name__)
-# How late an expiry may be before the sweep treats its delayed message as lost.
-SWEEP_GRACE = timedelta(seconds=5)
 SWEEP_BATCH = 500
 
 
@@ -31,13 +30,15 @@ async def record_expiry(unit: UnitOfWork, order_id: str, expires_at: datetime) -
 async def drop_expiry(unit: UnitOfWork, order_id: str) -> None:
     """The order ended before its window: its expiry need not fire (remembered if early)."""
     expiry = await unit.get(Expiry, PydanticObjectId(order_id))
+    state = after_cancellation(expiry.state if expiry else None)
+    if state is None:
+        return
     if expiry is None:
-        cancelled = Expiry(
-            id=PydanticObjectId(order_id), expires_at=datetime.now(UTC), state=ExpiryState.CANCELLED
+        await unit.insert(
+            Expiry(id=PydanticObjectId(order_id), expires_at=datetime.now(UTC), state=state)
         )
-        await unit.insert(cancelled)
-    elif expiry.state is ExpiryState.SCHEDULED:
-        expiry.state = ExpiryState.CANCELLED
+    else:
+        expiry.state = state
         await unit.save_if_unchanged(expiry)
 
 
@@ -46,7 +47,7 @@ async def fire_expiry(transactions: Transactions, order_id: str) -> bool:
 
     async def work(unit: UnitOfWork) -> bool:
         expiry = await unit.get(Expiry, PydanticObjectId(order_id))
-        if expiry is None or expiry.state is not ExpiryState.SCHEDULED:
+        if expiry is None or not fires(expiry.state):
             return False
         expiry.state = ExpiryState.FIRED
         await unit.save_if_unchanged(expiry)
@@ -59,7 +60,7 @@ async def fire_expiry(transactions: Transactions, order_id: str) -> bool:
 async def sweep_overdue(transactions: Transactions) -> int:
     """Fire every expiry overdue by more than the grace period; returns how many fired."""
     fired = 0
-    for order_id in await overdue_order_ids(datetime.now(UTC) - SWEEP_GRACE):
+    for order_id in await overdue_order_ids(sweep_cutoff(datetime.now(UTC))):
         fired += await fire_expiry(transactions, order_id)
     if fired:
         log.warning("expiration sweep fired %d expiries whose message was lost", fired)

@@ -15,8 +15,10 @@ from modules.kernel.ids import object_id_or_404
 from modules.kernel.inbox import Listener, inbox_guarded
 from modules.kernel.module import Module, ModuleContext, ModuleSettings, Service, Wiring, provide
 from modules.kernel.money import cents_to_number
+from modules.kernel.pages import View, field_errors, local_path, provide_view, redirect
 from modules.kernel.paging import DEFAULT_PAGE, MAX_PAGE, PageRequest, next_page_link
 from modules.kernel.replicas import apply_in_order, record_once
+from modules.kernel.responses import ErrorsOut, error_responses
 from modules.kernel.services import Periodic
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
 from modules.kernel.sessions import Sessions
@@ -25,6 +27,7 @@ from modules.kernel.versioned import Versioned
 from modules.kernel.web import (
     RENEWED_SESSION,
     RequestBody,
+    client_address,
     provide_current_user,
     provide_signed_in_user,
 )
@@ -38,6 +41,7 @@ __all__ = (
     "BadRequest",
     "Conflict",
     "CurrentUser",
+    "ErrorsOut",
     "FieldError",
     "Forbidden",
     "Listener",
@@ -57,14 +61,21 @@ __all__ = (
     "UnitOfWork",
     "ValidationFailed",
     "Versioned",
+    "View",
     "Wiring",
     "apply_in_order",
     "cents_to_number",
+    "client_address",
+    "error_responses",
+    "field_errors",
     "inbox_guarded",
+    "local_path",
     "next_page_link",
     "object_id_or_404",
     "provide",
     "provide_current_user",
     "provide_signed_in_user",
+    "provide_view",
     "record_once",
+    "redirect",
 )

@@ -41,3 +41,9 @@ class RequestBody(BaseModel):
     """
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, strict=False)
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address as the server saw it (behind a trusted proxy, uvicorn's
+    --forwarded-allow-ips makes it the original client's)."""
+    return request.client.host if request.client else "unknown"

@@ -16,6 +16,7 @@ from modules.kernel import (
     CurrentUser,
     PageRequest,
     Transactions,
+    error_responses,
     next_page_link,
 )
 from modules.orders.schemas import OrderBody, OrderOut
@@ -26,7 +27,7 @@ class OrdersApi(Controller):
     path = "/api/orders"
     tags = ["orders"]
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, responses=error_responses(401, 404, body=True))
     async def create(
         self,
         data: JSONBody[OrderBody],
@@ -37,7 +38,7 @@ class OrdersApi(Controller):
         order = await place_order(transactions, user, data.ticket_id, reservation_window)
         return OrderOut.of(order)
 
-    @get("/")
+    @get("/", responses=error_responses(401))
     async def list_mine(
         self,
         user: NamedDependency[CurrentUser],
@@ -50,11 +51,13 @@ class OrdersApi(Controller):
         links = next_page_link(self.path, page, [order.id for order in orders])
         return Response([OrderOut.of(order) for order in orders], headers=links)
 
-    @get("/{order_id:str}")
+    @get("/{order_id:str}", responses=error_responses(401, 404))
     async def show(self, order_id: FromPath[str], user: NamedDependency[CurrentUser]) -> OrderOut:
         return OrderOut.of(await order_of(user, order_id))
 
-    @delete("/{order_id:str}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{order_id:str}", status_code=HTTP_204_NO_CONTENT, responses=error_responses(401, 404, 409)
+    )
     async def cancel(
         self,
         order_id: FromPath[str],

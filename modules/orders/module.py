@@ -10,6 +10,7 @@ from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provid
 from modules.orders.api import OrdersApi
 from modules.orders.documents import Order, TicketReplica
 from modules.orders.listeners import LISTENERS
+from modules.orders.pages import OrdersPages
 
 WEEK = 7 * 24 * 3600
 
@@ -28,5 +29,5 @@ module = Module(
     settings=OrdersSettings,
     bootstrap=bootstrap,
     documents=[Order, TicketReplica],
-    routes=[OrdersApi],
+    routes=[OrdersApi, OrdersPages],
 )

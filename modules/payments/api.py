@@ -7,7 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from modules.kernel import CurrentUser, Transactions
+from modules.kernel import CurrentUser, Transactions, error_responses
 from modules.payments.providers import PaymentProvider
 from modules.payments.schemas import PaymentBody, PaymentOut
 from modules.payments.use_cases import create_payment
@@ -17,7 +17,9 @@ class PaymentsApi(Controller):
     path = "/api/payments"
     tags = ["payments"]
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post(
+        "/", status_code=HTTP_201_CREATED, responses=error_responses(401, 402, 404, 409, body=True)
+    )
     async def create(
         self,
         data: JSONBody[PaymentBody],

@@ -11,6 +11,7 @@ from modules.kernel import Module, ModuleContext, ModuleSettings, Periodic, Wiri
 from modules.payments.api import PaymentsApi
 from modules.payments.documents import OrderReplica, Payment
 from modules.payments.listeners import listeners
+from modules.payments.pages import PaymentsPages
 from modules.payments.providers import LocalProvider, PaymentProvider, StripeProvider
 from modules.payments.settlement import reconcile
 
@@ -58,5 +59,5 @@ module = Module(
     settings=PaymentsSettings,
     bootstrap=bootstrap,
     documents=[OrderReplica, Payment],
-    routes=[PaymentsApi],
+    routes=[PaymentsApi, PaymentsPages],
 )

@@ -15,6 +15,7 @@ from modules.kernel import (
     CurrentUser,
     PageRequest,
     Transactions,
+    error_responses,
     next_page_link,
 )
 from modules.tickets.schemas import TicketBody, TicketOut
@@ -25,7 +26,7 @@ class TicketsApi(Controller):
     path = "/api/tickets"
     tags = ["tickets"]
 
-    @post("/", status_code=HTTP_201_CREATED)
+    @post("/", status_code=HTTP_201_CREATED, responses=error_responses(401, body=True))
     async def create(
         self,
         data: JSONBody[TicketBody],
@@ -34,7 +35,7 @@ class TicketsApi(Controller):
     ) -> TicketOut:
         return TicketOut.of(await create_ticket(transactions, user, data.title, data.price))
 
-    @get("/")
+    @get("/", responses=error_responses())
     async def list_available(
         self,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
@@ -46,11 +47,11 @@ class TicketsApi(Controller):
         links = next_page_link(self.path, page, [document["_id"] for document in documents])
         return Response([TicketOut.of_document(document) for document in documents], headers=links)
 
-    @get("/{ticket_id:str}")
+    @get("/{ticket_id:str}", responses=error_responses(404))
     async def show(self, ticket_id: FromPath[str]) -> TicketOut:
         return TicketOut.of(await get_ticket(ticket_id))
 
-    @put("/{ticket_id:str}")
+    @put("/{ticket_id:str}", responses=error_responses(401, 404, 409, body=True))
     async def update(
         self,
         ticket_id: FromPath[str],

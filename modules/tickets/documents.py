@@ -20,7 +20,12 @@ class Ticket(Versioned):
     # Kept on the ticket itself: a cancellation and a reservation handled at the same time
     # then write the same document and conflict, instead of both committing unaware.
     cancelled_orders: list[str] = []
+    paid_orders: list[str] = []  # payments heard for orders on this ticket: a held one is sold
 
     class Settings:
         name = "tickets"
-        indexes = [IndexModel([("order_id", ASCENDING)], name="order_id")]
+        indexes = [
+            IndexModel([("order_id", ASCENDING)], name="order_id"),
+            IndexModel([("cancelled_orders", ASCENDING)], name="cancelled_orders"),
+            IndexModel([("user_id", ASCENDING)], name="user_id"),
+        ]

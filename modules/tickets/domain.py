@@ -83,3 +83,10 @@ def ensure_editable(seller_id: str, owner_id: str, order_id: str | None) -> None
         raise Forbidden("Only the seller can edit this ticket")
     if order_id is not None:
         raise BadRequest("Cannot edit a reserved ticket")
+
+
+def sale_state(order_id: str | None, paid_orders: list[str]) -> str:
+    """What a seller sees: on sale, reserved by an unpaid order, or sold to a paid one."""
+    if order_id is None:
+        return "on sale"
+    return "sold" if order_id in paid_orders else "reserved"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring
+from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provide
 from modules.tickets.api import TicketsApi
 from modules.tickets.documents import Ticket
 from modules.tickets.listeners import LISTENERS
+from modules.tickets.listing import ListingTag
+from modules.tickets.pages import TicketsPages
 
 
 class TicketsSettings(ModuleSettings):
@@ -13,7 +15,7 @@ class TicketsSettings(ModuleSettings):
 
 
 def bootstrap(_: ModuleContext[TicketsSettings]) -> Wiring:
-    return Wiring(listeners=LISTENERS)
+    return Wiring(dependencies={"listing_tag": provide(ListingTag())}, listeners=LISTENERS)
 
 
 module = Module(
@@ -21,5 +23,5 @@ module = Module(
     settings=TicketsSettings,
     bootstrap=bootstrap,
     documents=[Ticket],
-    routes=[TicketsApi],
+    routes=[TicketsApi, TicketsPages],
 )

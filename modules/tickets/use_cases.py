@@ -78,6 +78,36 @@ async def available_tickets(page: PageRequest) -> list[dict[str, Any]]:
     return await cursor.to_list()
 
 
+async def on_sale_versions() -> list[dict[str, Any]]:
+    """Only the ids and versions of the tickets on sale: enough to tell whether the listing
+    changed, for a fraction of the listing's cost."""
+    cursor = Ticket.get_pymongo_collection().find(
+        {"order_id": None}, projection={"version": 1}, sort=[("_id", 1)]
+    )
+    return await cursor.to_list()
+
+
+async def tickets_of(seller: CurrentUser) -> list[Ticket]:
+    """What a seller lists, newest first."""
+    return await Ticket.find(Ticket.user_id == seller.id).sort("-_id").to_list()
+
+
+async def record_sale(unit: UnitOfWork, order_id: str) -> None:
+    """An order was paid: remember it on its ticket, which is sold while that order holds it.
+
+    A payment is only ever for an order this module heard of; if neither the holder nor a
+    cancellation matches yet, `order.created` is still on its way: wait for it.
+    """
+    ticket = await unit.find_one(Ticket, Ticket.order_id == order_id)
+    if ticket is None:
+        if await unit.find_one(Ticket, {"cancelled_orders": order_id}) is None:
+            raise NotReadyYet(f"no ticket has heard of order {order_id} yet")
+        return  # cancelled meanwhile: the charge is refunded, the ticket is not sold
+    if order_id not in ticket.paid_orders:
+        ticket.paid_orders.append(order_id)
+        await unit.save_if_unchanged(ticket, new_version=False)  # nothing a replica follows
+
+
 async def reserve_ticket(unit: UnitOfWork, ticket_id: str, order_id: str) -> None:
     """Lock the ticket for an order, unless that order was already cancelled.
 

@@ -164,6 +164,7 @@ class TestImage:
 
         assert in_container(probe) == "10001 Read-only file system"
         assert http_status("/api/tickets") == 200
+        assert http_status("/") == 200  # the pages' templates were installed with the app
 
     def test_the_final_stage_has_no_build_tools_and_no_sources(self, container: str) -> None:
         probe = (

@@ -31,7 +31,8 @@ def settings(stripe: FakeStripe, failpoint: str | None = None) -> dict[str, str]
         "TICKETING_PAYMENT_SETTLE_AFTER": "1",
         "TICKETING_PAYMENT_RECONCILE_EVERY": "0.5",
     }
-    return values | ({"TICKETING_FAILPOINTS": failpoint} if failpoint else {})
+    armed = {"TICKETING_FAILPOINTS": failpoint, "TICKETING_ALLOW_FAILPOINTS": "1"}
+    return values | (armed if failpoint else {})
 
 
 def session(serving: Serving) -> httpx.Client:

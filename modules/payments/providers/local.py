@@ -9,6 +9,11 @@ from modules.payments.providers.port import CardDeclined, Charge, Refund
 
 ACCEPTED = "tok_visa"
 DECLINED = "tok_chargeDeclined"
+INSUFFICIENT_FUNDS = "tok_chargeDeclinedInsufficientFunds"
+DECLINES = {
+    DECLINED: "Your card was declined.",
+    INSUFFICIENT_FUNDS: "Your card has insufficient funds.",
+}
 
 
 class LocalProvider:
@@ -21,8 +26,8 @@ class LocalProvider:
     async def charge(
         self, amount_cents: int, currency: str, token: str, idempotency_key: str
     ) -> Charge:
-        if token == DECLINED:
-            raise CardDeclined("Your card was declined.")
+        if token in DECLINES:
+            raise CardDeclined(DECLINES[token])
         if token != ACCEPTED:
             raise BadRequest("Invalid payment token", "token")
         if idempotency_key not in self.charges:

@@ -1,0 +1,120 @@
+"""What every module's HTML pages share: the layout's context, flash messages, safe redirects.
+
+Pages call the same use cases as the JSON API; this only shapes their answers for a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from modules.kernel.errors import AppError, NotAuthenticated
+from modules.kernel.session import CurrentUser
+
+FLASH_COOKIE = "flash"
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A one-time message shown on the next page: `notice` (role=status) or `error` (alert)."""
+
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class View:
+    """The request as a page sees it: who is signed in, whether htmx asked, the flash to show."""
+
+    request: Request[Any, Any, Any]
+    user: CurrentUser | None
+
+    @property
+    def htmx(self) -> bool:
+        return self.request.headers.get("hx-request") == "true"
+
+    def signed_in(self) -> CurrentUser:
+        """The signed-in user; a visitor is sent to Sign In and brought back afterwards."""
+        if self.user is None:
+            raise NotAuthenticated()
+        return self.user
+
+    def render(self, template: str, *, status_code: int = 200, **context: Any) -> Template:
+        """A page inside the layout; a flash waiting in its cookie is shown once, then cleared."""
+        flash = read_flash(self.request.cookies.get(FLASH_COOKIE))
+        cookies = [Cookie(key=FLASH_COOKIE, value="", max_age=0, path="/")] if flash else []
+        return Template(
+            template_name=template,
+            context={"user": self.user, "flash": flash, **context},
+            status_code=status_code,
+            cookies=cookies,
+        )
+
+    def fragment(self, template: str, *, status_code: int = 200, **context: Any) -> Template:
+        """A piece of a page for htmx to swap in; no layout, no flash."""
+        return Template(
+            template_name=template, context={"user": self.user, **context}, status_code=status_code
+        )
+
+
+async def provide_view(
+    request: Request[Any, Any, Any], current_user: NamedDependency[CurrentUser | None]
+) -> View:
+    return View(request, current_user)
+
+
+def redirect(
+    path: str,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    cookies: list[Cookie] | None = None,
+) -> Redirect:
+    """303 after a form post, so the browser GETs the next page and a reload re-posts nothing."""
+    all_cookies = list(cookies or [])
+    if notice or error:
+        flash = Flash("error", error) if error else Flash("notice", notice or "")
+        all_cookies.append(flash_cookie(flash))
+    return Redirect(path, status_code=HTTP_303_SEE_OTHER, cookies=all_cookies)
+
+
+def flash_cookie(flash: Flash) -> Cookie:
+    return Cookie(
+        key=FLASH_COOKIE,
+        value=quote(f"{flash.kind}|{flash.message}", safe=""),
+        max_age=60,
+        path="/",
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def read_flash(value: str | None) -> Flash | None:
+    kind, _, message = unquote(value or "").partition("|")
+    if kind not in ("notice", "error") or not message:
+        return None
+    return Flash(kind, message)
+
+
+def field_errors(error: AppError, aliases: dict[str, str] | None = None) -> dict[str, str]:
+    """Each field's first message, by form field name (`aliases` maps API field names);
+    an error about no field in particular is under ""."""
+    found: dict[str, str] = {}
+    for problem in error.errors:
+        name = (aliases or {}).get(problem.field or "", problem.field or "")
+        found.setdefault(name, problem.message)
+    return found
+
+
+def local_path(candidate: str | None, default: str = "/") -> str:
+    """Where to go back to after signing in: a path on this site, never another site."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+        return default
+    return candidate

@@ -1,0 +1,139 @@
+"""Home (tickets on sale, live), Sell Tickets, a ticket's page, Edit and My Tickets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Template
+from litestar.status_codes import HTTP_304_NOT_MODIFIED
+from pydantic import BaseModel
+
+from modules.kernel import (
+    DEFAULT_PAGE,
+    AppError,
+    Forbidden,
+    PageRequest,
+    Transactions,
+    View,
+    field_errors,
+    redirect,
+)
+from modules.tickets.domain import sale_state
+from modules.tickets.listing import ListingTag, listing_etag
+from modules.tickets.use_cases import (
+    available_tickets,
+    create_ticket,
+    get_ticket,
+    tickets_of,
+    update_ticket,
+)
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class TicketForm(BaseModel):
+    title: str = ""
+    price: str = ""
+
+
+EVERY_TICKET = PageRequest(DEFAULT_PAGE, None)  # the home page lists a page as large as the API's
+
+
+class TicketsPages(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/")
+    async def home(self, view: NamedDependency[View]) -> Template:
+        tickets = await available_tickets(EVERY_TICKET)
+        return view.render("tickets/home.html", tickets=tickets, etag=listing_etag(tickets))
+
+    @get("/tickets/on-sale")
+    async def on_sale(
+        self, view: NamedDependency[View], listing_tag: NamedDependency[ListingTag]
+    ) -> Response[Any]:
+        """The home page's list, polled: 304 with no body while nothing changed."""
+        if view.request.headers.get("if-none-match") == await listing_tag.current():
+            return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=NO_STORE)
+        tickets = await available_tickets(EVERY_TICKET)
+        etag = listing_etag(tickets)
+        fragment = view.fragment("tickets/_on_sale.html", tickets=tickets, etag=etag)
+        fragment.headers.update({"ETag": etag, **NO_STORE})
+        return fragment
+
+    @get("/tickets/new")
+    async def new(self, view: NamedDependency[View]) -> Template:
+        view.signed_in()
+        return view.render("tickets/new.html", title="", price="", errors={})
+
+    @post("/tickets/new")
+    async def create(
+        self,
+        data: URLEncodedBody[TicketForm],
+        view: NamedDependency[View],
+        transactions: NamedDependency[Transactions],
+    ) -> Response[Any]:
+        seller = view.signed_in()
+        try:
+            ticket = await create_ticket(transactions, seller, data.title, data.price or None)
+        except AppError as error:
+            return _form_again(view, "tickets/new.html", data, error)
+        return redirect(f"/tickets/{ticket.id}", notice="Your ticket is on sale.")
+
+    @get("/tickets/mine")
+    async def mine(self, view: NamedDependency[View]) -> Template:
+        tickets = await tickets_of(view.signed_in())
+        rows = [(ticket, sale_state(ticket.order_id, ticket.paid_orders)) for ticket in tickets]
+        return view.render("tickets/mine.html", tickets=rows)
+
+    @get("/tickets/{ticket_id:str}")
+    async def show(self, ticket_id: FromPath[str], view: NamedDependency[View]) -> Template:
+        ticket = await get_ticket(ticket_id)
+        state = sale_state(ticket.order_id, ticket.paid_orders)
+        return view.render("tickets/show.html", ticket=ticket, state=state)
+
+    @get("/tickets/{ticket_id:str}/edit")
+    async def edit(self, ticket_id: FromPath[str], view: NamedDependency[View]) -> Template:
+        seller = view.signed_in()
+        ticket = await get_ticket(ticket_id)
+        if ticket.user_id != seller.id:
+            raise Forbidden("Only the seller can edit this ticket")
+        form = TicketForm(title=ticket.title, price=f"{Decimal(ticket.price) / 100:.2f}")
+        errors = {"": "Cannot edit a reserved ticket"} if ticket.order_id else {}
+        return view.render(
+            "tickets/edit.html", ticket_id=ticket_id, errors=errors, **form.model_dump()
+        )
+
+    @post("/tickets/{ticket_id:str}/edit")
+    async def update(
+        self,
+        ticket_id: FromPath[str],
+        data: URLEncodedBody[TicketForm],
+        view: NamedDependency[View],
+        transactions: NamedDependency[Transactions],
+    ) -> Response[Any]:
+        seller = view.signed_in()
+        try:
+            await update_ticket(transactions, seller, ticket_id, data.title, data.price or None)
+        except AppError as error:
+            return _form_again(view, "tickets/edit.html", data, error, ticket_id=ticket_id)
+        return redirect(f"/tickets/{ticket_id}", notice="Your ticket is updated.")
+
+
+def _form_again(
+    view: View, template: str, data: TicketForm, error: AppError, **context: Any
+) -> Template:
+    if error.status_code in (403, 404):
+        raise error
+    return view.render(
+        template,
+        status_code=error.status_code,
+        errors=field_errors(error),
+        title=data.title,
+        price=data.price,
+        **context,
+    )
