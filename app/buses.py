@@ -19,14 +19,16 @@ def build_bus(
     mongo: AsyncMongoClient[dict[str, Any]],
     redis_url: str,
     chaos: Chaos | None = None,
+    concurrency: int = 8,
 ) -> Bus:
-    """The configured bus; with `chaos`, wrapped so handlers see duplicates and reordering."""
-    bus = _implementation(settings, mongo, redis_url)
+    """The configured bus; with `chaos`, wrapped so handlers see duplicates and reordering.
+    `concurrency`: deliveries in flight per group and process."""
+    bus = _implementation(settings, mongo, redis_url, concurrency)
     return ChaosBus(bus, chaos) if chaos else bus
 
 
 def _implementation(
-    settings: Settings, mongo: AsyncMongoClient[dict[str, Any]], redis_url: str
+    settings: Settings, mongo: AsyncMongoClient[dict[str, Any]], redis_url: str, concurrency: int
 ) -> Bus:
     retry = RetryPolicy(max_attempts=settings.bus_max_attempts)
     if settings.bus == "redis":
@@ -36,9 +38,11 @@ def _implementation(
             instance=settings.instance,
             retry=retry,
             ack_wait=settings.bus_ack_wait,
+            concurrency=concurrency,
         )
     return InProcessBus(
         mongo[settings.database_name("bus")],
         retry=retry,
         ack_wait=timedelta(seconds=settings.bus_ack_wait),
+        concurrency=concurrency,
     )

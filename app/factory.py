@@ -24,6 +24,7 @@ from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
 from app.web import csrf_config, in_the_layout, static_files, template_config
 from bus import set_correlation_id
+from bus.archive import Archive
 from bus.chaos import Chaos
 from bus.envelope import new_id
 from modules.kernel import (
@@ -51,6 +52,7 @@ def create_app(
     module_settings: Mapping[str, ModuleSettings] | None = None,
     chaos: Chaos | None = None,
     readiness: Mapping[str, Check] | None = None,
+    archive: Archive | None = None,
 ) -> Litestar:
     """`module_settings` defaults to each module's group read from the environment."""
     runtime = Runtime(
@@ -60,6 +62,7 @@ def create_app(
         mongo_url=mongo_url,
         redis_url=redis_url,
         chaos=chaos,
+        archive=archive,
     )
     codec = SessionCodec(
         jwt_key, timedelta(seconds=settings.session_ttl), secure_cookie=settings.cookie_secure

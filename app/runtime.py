@@ -16,6 +16,7 @@ from app.buses import build_bus
 from app.connections import mongo_client, redis_client
 from app.settings import Settings
 from bus import Bus
+from bus.archive import Archive
 from bus.chaos import Chaos
 from bus.relay import Relay
 from modules.kernel import (
@@ -59,10 +60,12 @@ class Runtime:
         redis_url: str,
         chaos: Chaos | None = None,
         consume: bool = True,
+        archive: Archive | None = None,
     ):
         self.settings = settings
         self._mongo_url = mongo_url
         self._consume = consume
+        self.archive = archive
         self._clients: dict[str, AsyncMongoClient[Any]] = {}
         self.bus: Bus = build_bus(settings, self.client, redis_url, chaos)
         self.modules: dict[str, RunningModule] = {}
@@ -92,6 +95,9 @@ class Runtime:
                 for event_type, listener in running.wiring.listeners.items():
                     handler = inbox_guarded(running.transactions, listener)
                     self.bus.subscribe(running.module.name, event_type.subject, handler)
+        if self.archive:
+            self.archive.subscribe(self.bus)
+            await self.archive.start()
         await self.bus.start()
         for running in self.modules.values():
             await running.relay.start()
@@ -103,6 +109,8 @@ class Runtime:
         for running in self.modules.values():
             await running.relay.stop()
         await self.bus.stop()
+        if self.archive:
+            await self.archive.stop()
         for client in self._clients.values():
             # close() ends server sessions; with Mongo gone it would wait for server selection.
             with contextlib.suppress(TimeoutError):

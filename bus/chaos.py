@@ -53,6 +53,9 @@ class ChaosBus:
     async def replay(self, dead_letter_id: str) -> bool:
         return await self._inner.replay(dead_letter_id)
 
+    async def redeliver(self, group: str, envelope: Envelope) -> None:
+        await self._inner.redeliver(group, envelope)
+
     def _delayed(self, handler: Handler) -> Handler:
         async def delayed(envelope: Envelope) -> None:
             await asyncio.sleep(self._random.uniform(0, self._chaos.max_delay))

@@ -73,3 +73,6 @@ class Bus(Protocol):
 
     async def replay(self, dead_letter_id: str) -> bool:
         """Put a dead letter back for delivery; False if there is no such dead letter."""
+
+    async def redeliver(self, group: str, envelope: Envelope) -> None:
+        """Deliver `envelope` again to `group` alone (a replay from the archive)."""

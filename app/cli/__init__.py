@@ -1,11 +1,12 @@
-"""`ticketing` command line: serve, worker, dead letters, bus status, local split deployment."""
+"""`ticketing` command line: serve, worker, dead letters, bus status, the event archive, the
+local split deployment."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from app.cli import dev, operate, serve, worker
+from app.cli import archive, dev, events, operate, serve, worker
 from app.embedded import DataDirBusy, ServerStartError
 from app.settings import SettingsError
 
@@ -13,7 +14,7 @@ from app.settings import SettingsError
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ticketing", description=__doc__)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    for command in (serve, worker, operate, dev):
+    for command in (serve, worker, operate, archive, events, dev):
         command.register(commands)
     args = parser.parse_args(argv)
     try:

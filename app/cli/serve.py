@@ -12,6 +12,7 @@ from app.factory import create_app
 from app.health import embedded_readiness
 from app.registry import select_modules
 from app.settings import Settings, load_module_settings, load_settings
+from bus.archive import Archive, load_archive_settings
 
 
 def register(commands: Any) -> None:
@@ -29,12 +30,17 @@ def run(args: argparse.Namespace) -> int:
         key: value for key in ("host", "port") if (value := getattr(args, key)) is not None
     }
     settings = load_settings(**overrides)
+    archive_settings = load_archive_settings()
     modules = select_modules(args.modules)
     module_settings = load_module_settings(modules)
     configure_logging(settings)
     stop_on_sigterm_like_sigint()
     with local_environment(settings) as endpoints:
         lifecycle = Lifecycle(settings.shutdown_grace, endpoints.servers)
+        # On the Redis bus the archive is a process of its own: `ticketing archive run`.
+        archive = None
+        if settings.bus == "inprocess":
+            archive = Archive.from_settings(archive_settings, settings.data_dir)
         app = create_app(
             settings,
             modules,
@@ -43,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
             jwt_key=endpoints.jwt_key,
             module_settings=module_settings,
             readiness=embedded_readiness(endpoints.servers),
+            archive=archive,
         )
         print(
             f"ticketing: serving {', '.join(m.name for m in modules)} "

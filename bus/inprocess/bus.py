@@ -50,8 +50,14 @@ class InProcessBus:
 
     async def publish(self, envelope: Envelope) -> None:
         groups = [name for name, handlers in self._handlers.items() if envelope.subject in handlers]
-        if not groups:
-            return
+        if groups:
+            await self._deliver_to(groups, envelope)
+
+    async def redeliver(self, group: str, envelope: Envelope) -> None:
+        """One delivery for `group` alone; a consumer of it in another process scans it up."""
+        await self._deliver_to([group], envelope)
+
+    async def _deliver_to(self, groups: list[str], envelope: Envelope) -> None:
         local = all(group in self._groups and self._groups[group].running for group in groups)
         deliveries = await self._store.add(groups, envelope, self._ack_wait if local else None)
         if local:

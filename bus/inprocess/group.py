@@ -118,8 +118,13 @@ class GroupWorker:
 
     async def _deliver(self, delivery: Delivery) -> None:
         envelope = Envelope.from_document(delivery["envelope"])
+        handler = self._handlers.get(envelope.subject)
+        if handler is None:
+            log.warning("bus: %s does not handle redelivered %s", self.group, envelope.subject)
+            await self._store.acknowledge(delivery["_id"])
+            return
         decision = await deliver_once(
-            self._handlers[envelope.subject],
+            handler,
             envelope,
             group=self.group,
             attempts=delivery["attempts"],

@@ -118,6 +118,10 @@ class RedisStreamsBus:
                 return True
         return False
 
+    async def redeliver(self, group: str, envelope: Envelope) -> None:
+        """On the group's own replay stream, so no other group handles it again."""
+        await self._client.xadd(self._keys.replay(group), {"envelope": envelope.model_dump_json()})
+
     async def status(self) -> list[GroupStatus]:
         rows = []
         async for stream in self._client.scan_iter(self._keys.stream("*")):

@@ -46,7 +46,9 @@ class GroupConsumer:
         self._group = group
         self._consumer = consumer
         self._handlers = handlers
-        self._streams = {keys.stream(subject): subject for subject in handlers}
+        self._replay = keys.replay(group)  # its subject is in each entry's envelope
+        self._streams: dict[str, str | None] = {keys.stream(s): s for s in handlers}
+        self._streams[self._replay] = None
         self._retry = retry
         self._ack_wait_ms = ack_wait_ms
         self._block_ms = block_ms
@@ -131,7 +133,11 @@ class GroupConsumer:
     ) -> None:
         """Retry in place while keeping the claim fresh: Redis has no delayed re-delivery."""
         envelope = Envelope.model_validate_json(fields["envelope"])
-        handler = self._handlers[self._streams[stream]]
+        handler = self._handlers.get(self._streams[stream] or envelope.subject)
+        if handler is None:
+            log.warning("bus: %s does not handle replayed %s", self._group, envelope.subject)
+            await self._acknowledge(stream, entry_id)
+            return
         attempts = await self._times_delivered(stream, entry_id) if redelivered else 1
         while True:
             decision = await deliver_once(
@@ -139,7 +145,7 @@ class GroupConsumer:
             )
             if isinstance(decision, Ack):
                 crash_if_armed("consumer.before_ack")
-                await self._client.xack(stream, self._group, entry_id)
+                await self._acknowledge(stream, entry_id)
                 return
             if isinstance(decision, Bury):
                 await self._bury(stream, entry_id, fields, attempts, decision.reason)
@@ -147,6 +153,15 @@ class GroupConsumer:
             await asyncio.sleep(decision.delay)
             await self._keep_claim(stream, entry_id)
             attempts += 1
+
+    async def _acknowledge(self, stream: str, entry_id: str) -> None:
+        if stream != self._replay:
+            await self._client.xack(stream, self._group, entry_id)
+            return
+        async with self._client.pipeline(transaction=True) as multi:
+            multi.xack(stream, self._group, entry_id)
+            multi.xdel(stream, entry_id)  # no other group reads it: done with, it is only memory
+            await multi.execute()
 
     async def _times_delivered(self, stream: str, entry_id: str) -> int:
         pending = await self._client.xpending_range(stream, self._group, entry_id, entry_id, 1)

@@ -12,6 +12,10 @@ class Keys:
     def stream(self, subject: str) -> str:
         return f"{self.namespace}:events:{subject}"
 
+    def replay(self, group: str) -> str:
+        """Events re-delivered to one group: read by that group alone."""
+        return f"{self.namespace}:replay:{group}"
+
     def dead_letters(self, group: str) -> str:
         return f"{self.namespace}:dead:{group}"
 

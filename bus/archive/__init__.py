@@ -1,0 +1,23 @@
+"""The event archive: every integration event kept once, for timelines, inspection and replay."""
+
+from bus.archive.archive import CONCURRENCY, GROUP, Archive
+from bus.archive.migrate import current_revision, head, upgrade
+from bus.archive.replay import replay
+from bus.archive.rows import ArchivedEvent
+from bus.archive.settings import ArchiveSettings, ArchiveSettingsError, load_archive_settings
+from bus.archive.store import ArchiveStore
+
+__all__ = (
+    "CONCURRENCY",
+    "GROUP",
+    "Archive",
+    "ArchiveSettings",
+    "ArchiveSettingsError",
+    "ArchiveStore",
+    "ArchivedEvent",
+    "current_revision",
+    "head",
+    "load_archive_settings",
+    "replay",
+    "upgrade",
+)
