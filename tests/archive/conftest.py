@@ -1,20 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import timedelta
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pymongo import AsyncMongoClient
 
-from bus import Bus, RetryPolicy
+from bus import RetryPolicy
 from bus.archive import Archive, ArchiveStore
-from bus.inprocess import InProcessBus
-from bus.redis_streams import RedisStreamsBus
 from tests.archive.stores import StoreUnderTest, postgres_database, postgres_server
 from tests.archive.support import archived_app
 from tests.support.apps import AppClient, running
+from tests.support.buses import IMPLEMENTATIONS, BusFactory, bus_processes
 from tests.support.servers import ServerUrls
 
 FAST_RETRY = RetryPolicy(max_attempts=20, base_delay=0.01, max_delay=0.2)
@@ -51,39 +47,13 @@ async def store(target: StoreUnderTest) -> AsyncIterator[ArchiveStore]:
     await opened.close()
 
 
-BusFactory = Callable[..., Bus]
-
-
-@pytest.fixture(params=["inprocess", "redis"])
+@pytest.fixture(params=IMPLEMENTATIONS)
 async def make_bus(
     request: pytest.FixtureRequest, servers: ServerUrls, prefix: str
 ) -> AsyncIterator[BusFactory]:
-    """Each call is one bus process on the test's own durable state, either implementation."""
-    client: AsyncMongoClient[Any] = AsyncMongoClient(servers.mongo, tz_aware=True)
-    made: list[Bus] = []
-
-    def make(*, ack_wait: float = 30.0) -> Bus:
-        bus: Bus
-        if request.param == "redis":
-            bus = RedisStreamsBus(
-                servers.redis,
-                namespace=prefix,
-                instance=f"p{len(made)}",
-                retry=FAST_RETRY,
-                ack_wait=ack_wait,
-                block=0.2,
-            )
-        else:
-            bus = InProcessBus(
-                client[f"{prefix}_bus"], retry=FAST_RETRY, ack_wait=timedelta(seconds=ack_wait)
-            )
-        made.append(bus)
-        return bus
-
-    yield make
-    for bus in made:
-        await bus.stop(grace=0.5)
-    await client.close()
+    """Each call is one bus process (a replica); all calls share the same durable state."""
+    async with bus_processes(request.param, servers, prefix, FAST_RETRY) as make:
+        yield make
 
 
 @pytest.fixture
