@@ -18,7 +18,7 @@ from litestar.types import Message, Scope
 from app.api_docs import SwaggerPage
 from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
-from app.health import BackgroundTasks, Check, health_router, mongo_answers, redis_answers
+from app.health import BackgroundTasks, Check, dependency_checks, health_router
 from app.http_security import add_security_headers, require_same_origin
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
@@ -71,8 +71,7 @@ def create_app(
     sessions = Sessions(codec, session_store, settings.db_prefix)
     background = BackgroundTasks()
     checks = {
-        "mongo": mongo_answers(lambda: (r.transactions.database for r in runtime.modules.values())),
-        "redis": redis_answers(redis_url),
+        **dependency_checks(runtime.databases, redis_url),
         "consumers-and-relays": background.running,
         **(readiness or {}),
     }

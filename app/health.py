@@ -71,6 +71,13 @@ def mongo_answers(databases: Callable[[], Iterable[AsyncDatabase[Any]]]) -> Chec
     return check
 
 
+def dependency_checks(
+    databases: Callable[[], Iterable[AsyncDatabase[Any]]], redis_url: str
+) -> dict[str, Check]:
+    """What every process's readiness asks first: its Mongo servers and Redis answer."""
+    return {"mongo": mongo_answers(databases), "redis": redis_answers(redis_url)}
+
+
 def redis_answers(url: str) -> Check:
     """Redis answers PING, on a connection of its own so a busy pool cannot hide a dead server."""
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from beanie import init_beanie
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from app.buses import build_bus
 from app.connections import mongo_client, redis_client
@@ -80,6 +81,10 @@ class Runtime:
 
     def transactions(self, module: str) -> Transactions:
         return self.modules[module].transactions
+
+    def databases(self) -> list[AsyncDatabase[Any]]:
+        """Each module's own database, for the readiness probe."""
+        return [running.transactions.database for running in self.modules.values()]
 
     async def start(self) -> None:
         for running in self.modules.values():

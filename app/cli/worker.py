@@ -19,10 +19,9 @@ from app.cli.serve import configure_logging
 from app.environment import Endpoints, local_environment
 from app.health import (
     BackgroundTasks,
+    dependency_checks,
     embedded_readiness,
     health_router,
-    mongo_answers,
-    redis_answers,
 )
 from app.registry import select_modules
 from app.runtime import Runtime
@@ -61,10 +60,7 @@ def worker_app(runtime: Runtime, endpoints: Endpoints) -> Litestar:
     """Expiration's services (worker, sweep) and relay, without consuming its events."""
     background = BackgroundTasks()
     checks = {
-        "mongo": mongo_answers(
-            lambda: (running.transactions.database for running in runtime.modules.values())
-        ),
-        "redis": redis_answers(endpoints.redis_url),
+        **dependency_checks(runtime.databases, endpoints.redis_url),
         "relay": background.running,
         **embedded_readiness(endpoints.servers),
     }

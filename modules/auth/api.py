@@ -10,15 +10,12 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from modules.auth.documents import User
-from modules.auth.limits import AttemptLimits
-from modules.auth.passwords import Passwords
 from modules.auth.schemas import CredentialsBody, CurrentUserOut, UserOut
-from modules.auth.use_cases import Attempt, sign_in, sign_up
+from modules.auth.use_cases import Accounts, Attempt, sign_in, sign_up
 from modules.kernel import (
     CurrentUser,
     SessionCodec,
     Sessions,
-    Transactions,
     client_address,
     error_responses,
 )
@@ -33,12 +30,10 @@ class UsersApi(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[CredentialsBody],
-        transactions: NamedDependency[Transactions],
-        passwords: NamedDependency[Passwords],
-        limits: NamedDependency[AttemptLimits],
+        accounts: NamedDependency[Accounts],
         sessions: NamedDependency[Sessions],
     ) -> Response[UserOut]:
-        user = await sign_up(transactions, passwords, limits, _attempt(request, data))
+        user = await sign_up(accounts, _attempt(request, data))
         return await _signed_in(sessions, user, HTTP_201_CREATED)
 
     @post("/signin", status_code=HTTP_200_OK, responses=error_responses(429, body=True))
@@ -46,12 +41,10 @@ class UsersApi(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[CredentialsBody],
-        transactions: NamedDependency[Transactions],
-        passwords: NamedDependency[Passwords],
-        limits: NamedDependency[AttemptLimits],
+        accounts: NamedDependency[Accounts],
         sessions: NamedDependency[Sessions],
     ) -> Response[UserOut]:
-        user = await sign_in(transactions, passwords, limits, _attempt(request, data))
+        user = await sign_in(accounts, _attempt(request, data))
         return await _signed_in(sessions, user, HTTP_200_OK)
 
     @post("/signout", status_code=HTTP_200_OK, responses=error_responses())

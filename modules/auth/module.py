@@ -9,6 +9,7 @@ from modules.auth.documents import User
 from modules.auth.limits import AttemptCounter, AttemptLimits, Limit
 from modules.auth.pages import AuthPages
 from modules.auth.passwords import HashCost, Passwords
+from modules.auth.use_cases import Accounts
 from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provide
 
 
@@ -43,7 +44,7 @@ def bootstrap(
         signups_per_address=Limit(settings.signups_per_address, window),
     )
     return Wiring(
-        dependencies={"passwords": provide(hashing), "limits": provide(limits)},
+        dependencies={"accounts": provide(Accounts(context.transactions, hashing, limits))},
         services=[hashing, counter],
     )
 

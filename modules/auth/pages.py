@@ -10,14 +10,11 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Template
 from pydantic import BaseModel
 
-from modules.auth.limits import AttemptLimits
-from modules.auth.passwords import Passwords
-from modules.auth.use_cases import Attempt, sign_in, sign_up
+from modules.auth.use_cases import Accounts, Attempt, sign_in, sign_up
 from modules.kernel import (
     AppError,
     SessionCodec,
     Sessions,
-    Transactions,
     View,
     client_address,
     field_errors,
@@ -47,13 +44,11 @@ class AuthPages(Controller):
         self,
         data: URLEncodedBody[CredentialsForm],
         view: NamedDependency[View],
-        transactions: NamedDependency[Transactions],
-        passwords: NamedDependency[Passwords],
-        limits: NamedDependency[AttemptLimits],
+        accounts: NamedDependency[Accounts],
         sessions: NamedDependency[Sessions],
     ) -> Response[Any]:
         try:
-            user = await sign_up(transactions, passwords, limits, _attempt(view, data))
+            user = await sign_up(accounts, _attempt(view, data))
         except AppError as error:
             return _form_again(view, "auth/signup.html", data, error)
         cookie = await sessions.open(str(user.id), user.email)
@@ -72,13 +67,11 @@ class AuthPages(Controller):
         self,
         data: URLEncodedBody[CredentialsForm],
         view: NamedDependency[View],
-        transactions: NamedDependency[Transactions],
-        passwords: NamedDependency[Passwords],
-        limits: NamedDependency[AttemptLimits],
+        accounts: NamedDependency[Accounts],
         sessions: NamedDependency[Sessions],
     ) -> Response[Any]:
         try:
-            user = await sign_in(transactions, passwords, limits, _attempt(view, data))
+            user = await sign_in(accounts, _attempt(view, data))
         except AppError as error:
             return _form_again(view, "auth/signin.html", data, error)
         cookie = await sessions.open(str(user.id), user.email)

@@ -1,66 +1,42 @@
-"""Envelopes of every kind, as the modules publish them, for archive tests."""
+"""Archive test material: every subject about one order, and bursts of listings."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from bson import ObjectId
-
-from bus import (
-    Envelope,
-    Event,
-    ExpirationComplete,
-    OrderCancelled,
-    OrderCreated,
-    PaymentCreated,
-    PricedTicket,
-    TicketCreated,
-    TicketRef,
-    TicketUpdated,
+from bus import Envelope, ExpirationComplete
+from tests.support.events import (
+    envelope,
+    in_seconds,
+    new_id,
+    order_cancelled,
+    order_created,
+    payment_created,
+    ticket_created,
+    ticket_updated,
 )
 
-
-def wrap(event: Event, producer: str) -> Envelope:
-    return Envelope.wrap(event, producer=producer)
+RESERVATION_SECONDS = 15 * 60
 
 
 def a_story(order_id: str | None = None, ticket_id: str | None = None) -> list[Envelope]:
     """One of each subject, about one ticket and one order, in the order they happen."""
-    order_id, ticket_id = order_id or str(ObjectId()), ticket_id or str(ObjectId())
-    expires = datetime.now(UTC) + timedelta(minutes=15)
+    order_id, ticket_id = order_id or new_id(), ticket_id or new_id()
     return [
-        wrap(
-            TicketCreated(id=ticket_id, version=0, title="Opera", price=2500, user_id="s"),
-            "tickets",
+        envelope(ticket_created(ticket_id, "s", title="Opera", price=2500)),
+        envelope(
+            order_created(
+                order_id,
+                ticket_id=ticket_id,
+                buyer_id="b",
+                price=2500,
+                expires_at=in_seconds(RESERVATION_SECONDS),
+            )
         ),
-        wrap(
-            OrderCreated(
-                id=order_id,
-                version=0,
-                status="created",
-                user_id="b",
-                expires_at=expires,
-                ticket=PricedTicket(id=ticket_id, price=2500),
-            ),
-            "orders",
-        ),
-        wrap(
-            TicketUpdated(
-                id=ticket_id, version=1, title="Opera", price=2500, user_id="s", order_id=order_id
-            ),
-            "tickets",
-        ),
-        wrap(ExpirationComplete(order_id=order_id), "expiration"),
-        wrap(OrderCancelled(id=order_id, version=1, ticket=TicketRef(id=ticket_id)), "orders"),
-        wrap(PaymentCreated(id=str(ObjectId()), order_id=order_id, charge_id="ch_1"), "payments"),
+        envelope(ticket_updated(ticket_id, "s", 1, title="Opera", price=2500, order_id=order_id)),
+        envelope(ExpirationComplete(order_id=order_id)),
+        envelope(order_cancelled(order_id, ticket_id=ticket_id)),
+        envelope(payment_created(order_id, "ch_1")),
     ]
 
 
 def tickets(count: int) -> list[Envelope]:
-    return [
-        wrap(
-            TicketCreated(id=str(ObjectId()), version=0, title=f"T{n}", price=100, user_id="s"),
-            "tickets",
-        )
-        for n in range(count)
-    ]
+    return [envelope(ticket_created(new_id(), "s", title=f"T{n}", price=100)) for n in range(count)]

@@ -49,9 +49,22 @@ def ticket_created(
 
 
 def ticket_updated(
-    ticket_id: str, seller_id: str, version: int, *, title: str, price: int = 1000
+    ticket_id: str,
+    seller_id: str,
+    version: int,
+    *,
+    title: str,
+    price: int = 1000,
+    order_id: str | None = None,
 ) -> TicketUpdated:
-    return TicketUpdated(id=ticket_id, version=version, title=title, price=price, user_id=seller_id)
+    return TicketUpdated(
+        id=ticket_id,
+        version=version,
+        title=title,
+        price=price,
+        user_id=seller_id,
+        order_id=order_id,
+    )
 
 
 def order_created(
