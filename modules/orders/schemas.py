@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from bus import CancelReason
 from modules.kernel import RequestBody, cents_to_number
 from modules.orders.documents import Order
 
@@ -31,6 +32,7 @@ class OrderOut(_Out):
     expires_at: datetime
     version: int
     ticket: OrderTicketOut
+    cancel_reason: CancelReason | None = None  # "expired" or "buyer" once cancelled
 
     @classmethod
     def of(cls, order: Order) -> OrderOut:
@@ -40,6 +42,7 @@ class OrderOut(_Out):
             status=order.status.value,
             expires_at=order.expires_at,
             version=order.version,
+            cancel_reason=order.cancel_reason,
             ticket=OrderTicketOut(
                 id=order.ticket.id,
                 title=order.ticket.title,
