@@ -16,6 +16,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 from litestar.types import Message, Scope
 
 from app.api_docs import SwaggerPage
+from app.archive_pages import timeline_router
 from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
 from app.health import BackgroundTasks, Check, dependency_checks, health_router
@@ -88,6 +89,7 @@ def create_app(
     return Litestar(
         route_handlers=[
             *(_module_router(running) for running in runtime.modules.values()),
+            *([timeline_router(archive.store)] if archive else []),
             static_files(),
             health_router(checks),
         ],
