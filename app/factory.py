@@ -20,7 +20,7 @@ from app.archive_pages import timeline_router
 from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
 from app.health import BackgroundTasks, Check, dependency_checks, health_router
-from app.http_security import add_security_headers, require_same_origin
+from app.http_security import require_same_origin, security_headers
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
 from app.web import csrf_config, in_the_layout, static_files, template_config
@@ -71,6 +71,7 @@ def create_app(
     session_store = redis_client(redis_url, decode_responses=False)
     sessions = Sessions(codec, session_store, settings.db_prefix)
     background = BackgroundTasks()
+    stripe = settings.stripe_publishable_key is not None
     checks = {
         **dependency_checks(runtime.databases, redis_url),
         "consumers-and-relays": background.running,
@@ -102,10 +103,10 @@ def create_app(
         state=State({"runtime": runtime}),  # for operators and tests; controllers never read it
         lifespan=[lifespan],
         before_request=_before_request,
-        before_send=[add_security_headers, _renew_session],
+        before_send=[security_headers(stripe=stripe), _renew_session],
         guards=[require_same_origin],
         exception_handlers=in_the_layout(EXCEPTION_HANDLERS, sessions),
-        template_config=template_config(),
+        template_config=template_config(stripe_publishable_key=settings.stripe_publishable_key),
         csrf_config=csrf_config(jwt_key, secure=settings.cookie_secure),
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
