@@ -17,6 +17,7 @@ from litestar.types import Message, Scope
 
 from app.api_docs import SwaggerPage
 from app.archive_pages import timeline_router
+from app.buses import DEFAULT_CONCURRENCY
 from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
 from app.health import BackgroundTasks, Check, dependency_checks, health_router
@@ -54,6 +55,7 @@ def create_app(
     chaos: Chaos | None = None,
     readiness: Mapping[str, Check] | None = None,
     archive: Archive | None = None,
+    bus_concurrency: int = DEFAULT_CONCURRENCY,
 ) -> Litestar:
     """`module_settings` defaults to each module's group read from the environment."""
     runtime = Runtime(
@@ -64,6 +66,7 @@ def create_app(
         redis_url=redis_url,
         chaos=chaos,
         archive=archive,
+        bus_concurrency=bus_concurrency,
     )
     codec = SessionCodec(
         jwt_key, timedelta(seconds=settings.session_ttl), secure_cookie=settings.cookie_secure
@@ -77,6 +80,8 @@ def create_app(
         "consumers-and-relays": background.running,
         **(readiness or {}),
     }
+    if not modules:
+        del checks["mongo"]  # the archive's own process: no module, no database of Mongo
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
