@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
-from app.cli.serve import configure_logging
+from app.cli.serve import add_address_arguments, address_settings, configure_logging
 from app.environment import attached_environment
 from app.factory import create_app
 from app.settings import Settings, load_settings
@@ -35,8 +35,8 @@ def register(commands: Any) -> None:
     run = actions.add_parser(
         "run", help="archive every event and serve the timeline pages (its own process, Redis bus)"
     )
-    run.add_argument("--port", type=int, help="HTTP port (TICKETING_PORT, default 8000)")
-    run.set_defaults(run=lambda args: _run(args.port))
+    add_address_arguments(run)
+    run.set_defaults(run=_run)
     upgrade = actions.add_parser("upgrade", help="migrate the archive's schema to the newest")
     upgrade.set_defaults(run=lambda _: with_store(_upgrade, schema_ready=False))
     prune = actions.add_parser("prune", help="forget events that occurred before a date")
@@ -103,10 +103,10 @@ async def _prune(store: ArchiveStore, before: datetime) -> int:
     return 0
 
 
-def _run(port: int | None) -> int:
+def _run(args: argparse.Namespace) -> int:
     """The archive's consumer group, and over HTTP its timeline pages, /healthz and /readyz:
     the app with no module and the archive, as `ticketing serve` is the app with modules."""
-    settings = load_settings(**({} if port is None else {"port": port}))
+    settings = load_settings(**address_settings(args))
     archive_settings = load_archive_settings()
     if settings.bus != "redis":
         raise ValueError(
