@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from bus import CancelReason
@@ -32,7 +32,12 @@ class OrderOut(_Out):
     expires_at: datetime
     version: int
     ticket: OrderTicketOut
-    cancel_reason: CancelReason | None = None  # "expired" or "buyer" once cancelled
+    cancel_reason: CancelReason | None = Field(
+        default=None,
+        description="Why a cancelled order was cancelled: its time to pay ran out (expired) or "
+        "its buyer cancelled it (buyer); null while not cancelled, and for orders cancelled "
+        "before the reason was recorded.",
+    )
 
     @classmethod
     def of(cls, order: Order) -> OrderOut:
