@@ -81,7 +81,7 @@ def create_app(
         **(readiness or {}),
     }
     if not modules:
-        del checks["mongo"]  # the archive's own process: no module, no database of Mongo
+        del checks["mongo"]  # `ticketing archive run`: no module, so no Mongo database to ask
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
