@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from litestar import Litestar
 from pymongo import AsyncMongoClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.buses import build_bus
+from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
 from app.cli.serve import configure_logging
-from app.environment import attached_environment
+from app.environment import Endpoints, attached_environment
+from app.health import BackgroundTasks, embedded_readiness, health_router, redis_answers
 from app.settings import Settings, load_settings
 from bus.archive import (
     CONCURRENCY,
@@ -105,26 +107,40 @@ def _run() -> int:
             "(TICKETING_BUS=redis); with the in-process bus `ticketing serve` runs the archive"
         )
     configure_logging(settings)
+    stop_on_sigterm_like_sigint()
     with attached_environment(settings) as endpoints:
+        lifecycle = Lifecycle(settings.shutdown_grace, endpoints.servers)
         archive = Archive.from_settings(archive_settings, settings.data_dir)
-        asyncio.run(_archive(settings, archive, endpoints.mongo_url, endpoints.redis_url))
-    return 0
+        app = archive_app(settings, archive, endpoints)
+        return lifecycle.serve(
+            app, host=settings.host, port=settings.health_port, log_level=settings.log_level
+        )
 
 
-async def _archive(settings: Settings, archive: Archive, mongo_url: str, redis_url: str) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    mongo: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)  # unused by the Redis bus
-    bus = build_bus(settings, mongo, redis_url, concurrency=CONCURRENCY)
-    archive.subscribe(bus)
-    await archive.start()
-    await bus.start()
-    print("ticketing: archive running", flush=True)
-    try:
-        await stop.wait()
-    finally:
-        await bus.stop()
-        await archive.stop()
-        await mongo.close()
+def archive_app(settings: Settings, archive: Archive, endpoints: Endpoints) -> Litestar:
+    """The archive's consumer group, with `/healthz` and `/readyz` on the health port (as the
+    worker's): ready once Redis answers, its consumers run and its store takes writes."""
+    background = BackgroundTasks()
+    checks = {
+        "redis": redis_answers(endpoints.redis_url),
+        "consumers": background.running,
+        "archive": archive.ready,
+        **embedded_readiness(endpoints.servers),
+    }
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        mongo: AsyncMongoClient[Any] = AsyncMongoClient(endpoints.mongo_url)  # unused by Redis
+        bus = build_bus(settings, mongo, endpoints.redis_url, concurrency=CONCURRENCY)
+        archive.subscribe(bus)
+        await archive.start()
+        await background.started_by(bus.start)
+        print(f"ticketing: archive running, health on port {settings.health_port}", flush=True)
+        try:
+            yield
+        finally:
+            await bus.stop()
+            await archive.stop()
+            await mongo.close()
+
+    return Litestar(route_handlers=[health_router(checks)], lifespan=[lifespan], debug=False)

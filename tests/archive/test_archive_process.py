@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.embedded.process import free_port
 from bus.archive import ArchiveStore
 from bus.redis_streams import RedisStreamsBus
 from tests.archive.events import a_story
@@ -28,7 +29,15 @@ class TestTheArchiveProcess:
         store: ArchiveStore,
         tmp_path: Path,
     ) -> None:
-        env = environment(servers, prefix, target, tmp_path, bus="redis", instance="test")
+        env = environment(
+            servers,
+            prefix,
+            target,
+            tmp_path,
+            bus="redis",
+            instance="test",
+            health_port=str(free_port()),
+        )
         process = await asyncio.create_subprocess_exec(
             str(TICKETING),
             "archive",
@@ -41,7 +50,7 @@ class TestTheArchiveProcess:
         try:
             assert process.stdout is not None
             started = await asyncio.wait_for(process.stdout.readline(), 60)
-            assert started == b"ticketing: archive running\n"
+            assert started.startswith(b"ticketing: archive running")
             story = a_story()
             for envelope in story:
                 await producer.publish(envelope)
