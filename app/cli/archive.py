@@ -143,4 +143,9 @@ def archive_app(settings: Settings, archive: Archive, endpoints: Endpoints) -> L
             await archive.stop()
             await mongo.close()
 
-    return Litestar(route_handlers=[health_router(checks)], lifespan=[lifespan], debug=False)
+    return Litestar(
+        route_handlers=[health_router(checks)],
+        lifespan=[lifespan],
+        logging_config=None,  # configure_logging's, not Litestar's INFO default on the root logger
+        debug=False,
+    )

@@ -1,14 +1,13 @@
 """Every module as its own `ticketing serve` process on the Redis Streams bus, like Kubernetes.
 
 Embedded Mongo-wire and Redis servers (unless URLs name others), one process
-per module (two replicas of orders), the dramatiq worker, and the path-routing
-front on one base URL. Every process gets the caller's TICKETING_* settings;
+per module (two replicas of orders), the dramatiq worker, the event archive,
+and the path-routing front on one base URL. Every process gets the caller's TICKETING_* settings;
 the deployment sets on top only what must differ per process.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 from app.embedded import EmbeddedServers
 from app.embedded.process import ChildServer, answers, free_port
 from app.registry import AVAILABLE
+from app.split.front import Routes, write_routes
 
 ROUTES = {
     "auth": "/api/users",
@@ -37,20 +37,27 @@ PAGE_ROUTES = {
 }
 
 
+FRONT_ROUTES = "front-routes.json"  # the front's table, under the data directory
+# Processes serving no API, only /healthz and /readyz on their health port: their commands.
+HEALTH_ONLY = {"worker": ("worker",), "archive": ("archive", "run")}
+
+
 @dataclass(frozen=True)
 class Service:
     name: str  # e.g. "orders-2"
-    module: str
-    port: int  # its HTTP port; the worker's serves only /healthz and /readyz
+    module: str  # or a HEALTH_ONLY process
+    port: int  # its HTTP port; for HEALTH_ONLY ones, the health port
 
 
 def default_services(orders_replicas: int = 2) -> list[Service]:
-    """One process per module, `orders_replicas` of orders, and the dramatiq worker."""
+    """One process per module, `orders_replicas` of orders, the dramatiq worker and the event
+    archive (about a second more to start, measured)."""
     services = []
     for module in AVAILABLE:
         replicas = orders_replicas if module == "orders" else 1
         services += [Service(f"{module}-{n}", module, free_port()) for n in range(1, replicas + 1)]
     services.append(Service("worker-1", "worker", free_port()))
+    services.append(Service("archive-1", "archive", free_port()))
     return services
 
 
@@ -100,8 +107,8 @@ class SplitDeployment:
     def start_service(self, name: str, **settings: str) -> None:
         """Start (or restart) one process; `settings` are extra TICKETING_* just for it."""
         service = self.service(name)
-        if service.module == "worker":
-            argv = [_ticketing(), "worker"]
+        if service.module in HEALTH_ONLY:
+            argv = [_ticketing(), *HEALTH_ONLY[service.module]]
             settings = {"health_port": str(service.port)} | settings
         else:
             argv = [_ticketing(), "serve", "--modules", service.module, "--port", str(service.port)]
@@ -158,25 +165,33 @@ class SplitDeployment:
 
     def _start_front(self) -> None:
         self.front_port = self.front_port or free_port()
-        routes: dict[str, list[str]] = {}
+        routes: Routes = {}
         for service in self.services:
             if service.module in ROUTES:
                 for prefix in (ROUTES[service.module], *PAGE_ROUTES[service.module]):
                     routes.setdefault(prefix, []).append(f"http://127.0.0.1:{service.port}")
-        argv = [
-            sys.executable,
-            "-m",
-            "app.split.front",
-            "--host",
-            self.front_host,
-            "--port",
-            str(self.front_port),
-            "--routes",
-            json.dumps(routes),
-        ]
-        front = ChildServer("front", argv, self.data_dir / "logs" / "front.log")
-        front.start(ready=lambda: answers(self.front_port))
+        front = start_front(self.data_dir, self.front_host, self.front_port, routes)
         self.processes["front"] = front
+
+
+def start_front(data_dir: Path, host: str, port: int, routes: Routes) -> ChildServer:
+    """The path-routing front on host:port, following the routes file under `data_dir`."""
+    routes_file = data_dir / FRONT_ROUTES
+    write_routes(routes_file, routes)
+    argv = [
+        sys.executable,
+        "-m",
+        "app.split.front",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--routes",
+        str(routes_file),
+    ]
+    front = ChildServer("front", argv, data_dir / "logs" / "front.log")
+    front.start(ready=lambda: answers(port))
+    return front
 
 
 def _ticketing() -> str:

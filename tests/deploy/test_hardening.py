@@ -1,5 +1,5 @@
 """Every pod is locked down, probed, bounded and spread; rollouts and drains never drop capacity;
-traffic reaches the pods only from the ingress controller and leaves only for DNS and the servers."""
+traffic reaches the pods only from the ingress controller and leaves only for DNS and servers."""
 
 from __future__ import annotations
 

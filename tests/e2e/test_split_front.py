@@ -101,7 +101,8 @@ class TestTheCallersSettings:
         self, helper: Helper
     ) -> None:
         processes = helper.ticketing_processes()
-        assert len(processes) == 7  # auth, tickets, two orders, payments, expiration, worker
+        # auth, tickets, two orders, payments, expiration, the worker and the archive
+        assert len(processes) == 8
 
         for child in processes:
             environ = dict(
