@@ -96,23 +96,23 @@ def start_pod(workload: Workload, revision: str, env: dict[str, str], root: Path
         if setting in pod_env:
             pod_env[setting] = str(local[int(pod_env[setting])])
     process = ChildServer(
-        name, _local_argv(workload.argv, local), root / "logs" / f"{name}.log", pod_env
+        name, local_argv(workload.argv, local), root / "logs" / f"{name}.log", pod_env
     )
     started_at = time.monotonic()
     process.start(ready=lambda: True)
     return Pod(name, workload, ports, process, started_at)
 
 
-def _local_argv(argv: list[str], local: dict[int, int]) -> list[str]:
+def local_argv(argv: list[str], local: dict[int, int]) -> list[str]:
     """The manifest's command with `ticketing` resolved, loopback, and the local ports."""
-    local_argv = [executable(argv[0]) if argv[0] == "ticketing" else argv[0]]
+    argv_here = [executable(argv[0]) if argv[0] == "ticketing" else argv[0]]
     for previous, part in itertools.pairwise(argv):
         if previous == "--host":
             part = LOCAL_HOST
         elif previous == "--port":
             part = str(local[int(part)])
-        local_argv.append(part)
-    return local_argv
+        argv_here.append(part)
+    return argv_here
 
 
 def _suffix() -> str:

@@ -25,6 +25,8 @@ from bus.interface import GroupStatus
 from bus.redis_streams import RedisStreamsBus
 
 SETTLED = ("complete", "cancelled")
+# Documents by id: "orders", "tickets", "ticket_replicas" (orders'), "order_replicas" (payments').
+State = dict[str, dict[str, dict[str, Any]]]
 PAGE = 500
 
 
@@ -66,14 +68,22 @@ def wait_drained(redis_url: str, prefix: str, timeout: float) -> tuple[list[Grou
 
 
 def audit(mongo_url: str, prefix: str, archive_url: str, orders: Iterable[str]) -> Audit:
-    result = Audit()
     ids = list(orders)
-    result.orders = len(ids)
     events = asyncio.run(_archived(archive_url))
-    result.archived = len(events)
     client: MongoClient[dict[str, Any]]
     with MongoClient(mongo_url) as client:
         state = _state(client, prefix, ids)
+    return judge(state, events, ids)
+
+
+def judge(state: State, events: list[ArchivedEvent], orders: list[str]) -> Audit:
+    """The audit of each module's documents (`State`) against the archived events."""
+    result = Audit(orders=len(orders), archived=len(events))
+    result.lost += [
+        f"order {o}: created, yet not in the orders database"
+        for o in orders
+        if o not in state["orders"]
+    ]
     _check_tickets(state, events, result)
     _check_orders(state, events, result)
     return result
@@ -98,10 +108,10 @@ async def _archived(url: str) -> list[ArchivedEvent]:
     return events
 
 
-def _state(client: MongoClient[Any], prefix: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _state(client: MongoClient[dict[str, Any]], prefix: str, ids: list[str]) -> State:
     """Each module's documents for the orders of the load and their tickets, by id."""
 
-    def by_id(database: str, collection: str, wanted: list[str]) -> dict[str, Any]:
+    def by_id(database: str, collection: str, wanted: list[str]) -> dict[str, dict[str, Any]]:
         found = client[f"{prefix}_{database}"][collection].find(_any_of(wanted))
         return {str(document["_id"]): document for document in found}
 
@@ -120,9 +130,7 @@ def _any_of(ids: list[str]) -> dict[str, Any]:
     return {"_id": {"$in": [*ids, *(ObjectId(i) for i in ids if ObjectId.is_valid(i))]}}
 
 
-def _check_tickets(
-    state: dict[str, dict[str, Any]], events: list[ArchivedEvent], audit: Audit
-) -> None:
+def _check_tickets(state: State, events: list[ArchivedEvent], audit: Audit) -> None:
     versions: dict[str, Counter[int]] = {}
     for event in events:
         if event.subject.startswith("ticket.") and event.aggregate_id is not None:
@@ -139,9 +147,7 @@ def _check_tickets(
         audit.duplicated += [f"ticket {ticket_id}: version {v} announced twice" for v in twice]
 
 
-def _check_orders(
-    state: dict[str, dict[str, Any]], events: list[ArchivedEvent], audit: Audit
-) -> None:
+def _check_orders(state: State, events: list[ArchivedEvent], audit: Audit) -> None:
     announced: Counter[tuple[str, str | None]] = Counter(
         (e.subject, e.order_id)
         for e in events
