@@ -53,12 +53,12 @@ class LocalCluster:
 
     def start(self) -> None:
         """Every Deployment's replicas at once, as an apply does; the front once they are ready."""
+
+        def start_replicas(name: str) -> None:
+            self.scale(name, self.workloads[name].replicas)
+
         with ThreadPoolExecutor(max_workers=len(self.workloads)) as pool:
-            list(
-                pool.map(
-                    lambda name: self.scale(name, self.workloads[name].replicas), self.workloads
-                )
-            )
+            list(pool.map(start_replicas, self.workloads))
         self.front_port = self.front_port or free_port()
         self._front = start_front(self.root, LOCAL_HOST, self.front_port, self._routes())
 
@@ -108,9 +108,14 @@ class LocalCluster:
             for _ in range(count)
         ]
         started = [future.result() for future in spawning]
-        with ThreadPoolExecutor(max_workers=count) as pool:
-            for pod, seconds in zip(started, pool.map(Pod.wait_ready, started), strict=True):
-                self.log(f"  {pod.name} ready in {seconds:.1f} s")
+        try:
+            with ThreadPoolExecutor(max_workers=count) as pool:
+                for pod, seconds in zip(started, pool.map(Pod.wait_ready, started), strict=True):
+                    self.log(f"  {pod.name} ready in {seconds:.1f} s")
+        except BaseException:
+            for pod in started:  # never ready, never routed to: nothing else would stop them
+                pod.process.kill()
+            raise
         self.pods[name] = [*self.pods[name], *started]
         self._publish()
 
