@@ -9,13 +9,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.cli import main
 from app.rollout.manifests import ingress_routes, of_kind, workloads
 from app.rollout.pods import LOCAL_HOST, local_argv
 from app.rollout.verify import State, judge
 from bus import Envelope
 from bus.archive import ArchivedEvent
 from bus.archive.rows import event_of, row_of
-from tests.deploy.manifests import PATHS, render
+from tests.deploy.manifests import DEPLOY, PATHS, render
 from tests.support.events import (
     envelope,
     order_cancelled,
@@ -165,3 +166,11 @@ class TestTheAudit:
             "order o2: created, yet not in the orders database"
             in judge(state, archived(*events), ["o1", "o2"]).lost
         )
+
+
+class TestTheCommand:
+    def test_an_overlay_that_does_not_exist_is_refused_before_anything_starts(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert main(["dev", "rollout", "--deploy-dir", str(DEPLOY), "--overlay", "nope"]) == 2
+        assert "no overlay 'nope' under" in capsys.readouterr().err
