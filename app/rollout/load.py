@@ -59,6 +59,14 @@ class Tally:
                 self.failures.append(f"{step}: {response.status_code} {response.text[:200]}")
             return False
 
+    def fail(self, why: str) -> None:
+        with self._lock:
+            self.failures.append(why)
+
+    def ordered(self, order: str, end: str) -> None:
+        with self._lock:
+            self.orders[order] = end
+
 
 class Buyer(threading.Thread):
     """A seller, a buyer and a rival, running purchase stories every `pace` seconds."""
@@ -92,10 +100,11 @@ class Buyer(threading.Thread):
         if ordered is None:
             return
         order = ordered.json()["id"]
-        with self._tally._lock:
-            self._tally.orders[order] = end
-        if self._send("rival order", lambda: rival.post("/api/orders", json=ticket)):
-            self._tally.failures.append(f"rival order: ticket {ticket['ticketId']} ordered twice")
+        self._tally.ordered(order, end)
+        second = self._send("rival order", lambda: rival.post("/api/orders", json=ticket))
+        if second is not None:
+            self._tally.fail(f"rival order: ticket {ticket['ticketId']} ordered twice")
+            self._tally.ordered(second.json()["id"], "expire")
         if end == "pay":
             payment = {"orderId": order, "token": CHARGEABLE}
             self._until_known("pay", lambda: buyer.post("/api/payments", json=payment))
@@ -123,7 +132,10 @@ class Buyer(threading.Thread):
                 return None
             if self._tally.record(step, response):
                 return response
-            if response.status_code != NOT_YET or time.monotonic() > deadline:
+            if response.status_code != NOT_YET:
+                return None
+            if time.monotonic() > deadline:  # an event that never arrived
+                self._tally.fail(f"{step}: still {NOT_YET} after {RETRY_FOR:g} s")
                 return None
             time.sleep(RETRY_EVERY)
 

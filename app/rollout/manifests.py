@@ -81,6 +81,7 @@ class Probe:
     path: str
     port: str  # the container port's name
     period: float
+    timeout: float
     failures: int  # failureThreshold
 
 
@@ -168,5 +169,6 @@ def _probe(probe: Document) -> Probe:
         path=probe["httpGet"]["path"],
         port=str(probe["httpGet"]["port"]),
         period=float(probe.get("periodSeconds", 10)),
+        timeout=float(probe.get("timeoutSeconds", 1)),
         failures=int(probe.get("failureThreshold", 3)),
     )

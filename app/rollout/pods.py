@@ -26,7 +26,6 @@ from app.rollout.manifests import Probe, Workload
 
 LOCAL_HOST = "127.0.0.1"
 PORT_SETTINGS = ("TICKETING_HEALTH_PORT",)  # settings that name a container port
-PROBE_TIMEOUT = 3.0
 
 
 class PodFailed(RuntimeError):
@@ -47,7 +46,7 @@ class Pod:
     def probe(self, probe: Probe) -> bool:
         try:
             with urllib.request.urlopen(
-                self.url(probe.port) + probe.path, timeout=PROBE_TIMEOUT
+                self.url(probe.port) + probe.path, timeout=probe.timeout
             ) as answer:
                 return bool(200 <= answer.status < 400)
         except OSError:  # refused, timed out, or an HTTP error status
@@ -64,8 +63,10 @@ class Pod:
         failures = 0
         while not self.probe(startup):
             failures += 1
-            if failures >= startup.failures or self.process.exited:
-                raise PodFailed(f"{self.name}: startup probe failed {failures} time(s)")
+            if self.process.exited:
+                raise PodFailed(f"{self.name}: exited before its startup probe passed")
+            if failures >= startup.failures:
+                raise PodFailed(f"{self.name}: startup probe failed {failures} times in a row")
             self._sleep_until_tick(startup.period)
         while True:
             self._sleep_until_tick(readiness.period)

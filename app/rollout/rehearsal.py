@@ -45,7 +45,8 @@ class Figures:
     audit: Audit = field(default_factory=Audit)
     rolled: dict[str, float] = field(default_factory=dict)  # Deployment -> seconds
     roll_seconds: float = 0.0  # every Deployment, side by side
-    scale_seconds: float = 0.0  # orders up to 3, then down to 1
+    scaled: str = ""  # orders' replicas: from the manifest's, up to 3, then down to 1
+    scale_seconds: float = 0.0
     stopped: int = 0  # pods stopped by the rolls and the scale-down
     # Pods that did not exit 0 after SIGTERM: killed at the grace period, or gave up stopping.
     unclean: list[str] = field(default_factory=list)
@@ -96,27 +97,33 @@ class Rehearsal:
         buyers = [Buyer(cluster.base_url, tally, stopping, self.pace) for _ in range(self.buyers)]
         for buyer in buyers:
             buyer.start()
-        time.sleep(WARM_UP)
-        self.log("rolling every Deployment to a new revision")
-        began = time.monotonic()
-        names = list(cluster.workloads)
-        with ThreadPoolExecutor(max_workers=len(names)) as pool:
-            figures.rolled = dict(zip(names, pool.map(cluster.roll, names), strict=True))
-        figures.roll_seconds = time.monotonic() - began
-        self.log(f"scaling {SCALED} to 3, then to 1")
-        began = time.monotonic()
-        cluster.scale(SCALED, 3)
-        cluster.scale(SCALED, 1)
-        figures.scale_seconds = time.monotonic() - began
-        stopping.set()
-        for buyer in buyers:
-            buyer.join()
+        try:
+            time.sleep(WARM_UP)
+            self._roll_and_scale(cluster, figures)
+        finally:
+            stopping.set()
+            for buyer in buyers:
+                buyer.join()
         figures.requests, figures.failures = tally.requests, tally.failures
         figures.refusals = dict(tally.refusals)
         figures.stopped = len(cluster.stopped)
         figures.unclean = [f"{s.pod} exited {s.exit_code}" for s in cluster.stopped if s.exit_code]
         figures.audit = self._audit(secret, list(tally.orders))
         return figures
+
+    def _roll_and_scale(self, cluster: LocalCluster, figures: Figures) -> None:
+        self.log("rolling every Deployment to a new revision")
+        began = time.monotonic()
+        names = list(cluster.workloads)
+        with ThreadPoolExecutor(max_workers=len(names)) as pool:
+            figures.rolled = dict(zip(names, pool.map(cluster.roll, names), strict=True))
+        figures.roll_seconds = time.monotonic() - began
+        figures.scaled = f"{len(cluster.pods[SCALED])} -> 3 -> 1"
+        self.log(f"scaling {SCALED} {figures.scaled}")
+        began = time.monotonic()
+        cluster.scale(SCALED, 3)
+        cluster.scale(SCALED, 1)
+        figures.scale_seconds = time.monotonic() - began
 
     def _audit(self, secret: dict[str, str], orders: list[str]) -> Audit:
         self.log(f"waiting for {len(orders)} orders to end and the bus to drain")
@@ -165,7 +172,7 @@ def report(figures: Figures) -> str:
             f"{name.removeprefix('ticketing-')} {s:.1f} s" for name, s in figures.rolled.items()
         )
         + ")",
-        f"time to scale   {figures.scale_seconds:.1f} s (orders 2 -> 3 -> 1)",
+        f"time to scale   {figures.scale_seconds:.1f} s (orders {figures.scaled})",
     ]
     problems = [
         *figures.failures,

@@ -42,6 +42,7 @@ class TestReadingTheOverlay:
         assert (orders.replicas, orders.max_surge, orders.max_unavailable) == (2, 1, 0)
         assert orders.grace == 45
         assert (orders.readiness.path, orders.readiness.port) == ("/readyz", "http")
+        assert (orders.readiness.period, orders.readiness.timeout) == (5, 3)
         assert (orders.startup.path, orders.startup.period) == ("/healthz", 2)
 
     def test_the_worker_and_the_archive_run_one_pod_probed_on_their_health_port(self) -> None:
