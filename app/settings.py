@@ -28,7 +28,7 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
-    health_port: int = Field(default=8001, ge=0, le=65535)  # `ticketing worker`'s /healthz, /readyz
+    health_port: int = Field(default=8001, ge=0, le=65535)  # worker, archive: /healthz, /readyz
     mongo_url: str | None = None
     mongo_urls: dict[str, str] = Field(default_factory=dict)  # per-module overrides
     redis_url: str | None = None

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
-from app.cli.serve import add_address_arguments, address_settings, configure_logging
+from app.cli.serve import address_settings, configure_logging
 from app.environment import attached_environment
 from app.factory import create_app
 from app.settings import Settings, load_settings
@@ -35,7 +35,7 @@ def register(commands: Any) -> None:
     run = actions.add_parser(
         "run", help="archive every event and serve the timeline pages (its own process, Redis bus)"
     )
-    add_address_arguments(run)
+    run.add_argument("--host", help="bind address (TICKETING_HOST, default 127.0.0.1)")
     run.set_defaults(run=_run)
     upgrade = actions.add_parser("upgrade", help="migrate the archive's schema to the newest")
     upgrade.set_defaults(run=lambda _: with_store(_upgrade, schema_ready=False))
@@ -105,7 +105,8 @@ async def _prune(store: ArchiveStore, before: datetime) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """The archive's consumer group, and over HTTP its timeline pages, /healthz and /readyz:
-    the app with no module and the archive, as `ticketing serve` is the app with modules."""
+    the app with no module and the archive, as `ticketing serve` is the app with modules. Like
+    the worker, a process without API, it listens on the health port (TICKETING_HEALTH_PORT)."""
     settings = load_settings(**address_settings(args))
     archive_settings = load_archive_settings()
     if settings.bus != "redis":
@@ -128,8 +129,8 @@ def _run(args: argparse.Namespace) -> int:
             archive=archive,
             bus_concurrency=CONCURRENCY,
         )
-        address = f"http://{settings.host}:{settings.port}"
+        address = f"http://{settings.host}:{settings.health_port}"
         app.on_startup.append(lambda: _announce(f"archive running, timeline pages on {address}"))
         return Lifecycle(settings.shutdown_grace, endpoints.servers).serve(
-            app, host=settings.host, port=settings.port, log_level=settings.log_level
+            app, host=settings.host, port=settings.health_port, log_level=settings.log_level
         )

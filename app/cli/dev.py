@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from app.cli import rollout
 from app.settings import Settings, SettingsError, load_settings
 from app.split.deployment import SplitDeployment
 
@@ -31,6 +32,7 @@ def register(commands: Any) -> None:
         help=f"servers' data and logs (TICKETING_DATA_DIR, default {DEFAULT_DATA_DIR})",
     )
     split.set_defaults(run=run)
+    rollout.register(actions)
 
 
 def run(args: argparse.Namespace) -> int:

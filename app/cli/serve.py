@@ -31,7 +31,8 @@ def add_address_arguments(parser: argparse.ArgumentParser) -> None:
 
 def address_settings(args: argparse.Namespace) -> dict[str, Any]:
     """`--host` and `--port` as settings overrides, where given."""
-    return {key: value for key in ("host", "port") if (value := getattr(args, key)) is not None}
+    given = {key: getattr(args, key, None) for key in ("host", "port")}
+    return {key: value for key, value in given.items() if value is not None}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -110,18 +110,21 @@ class ChildServer:
 
         threading.Thread(target=wait, name=f"watch-{self.name}", daemon=True).start()
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 15.0) -> int | None:
+        """SIGTERM, and SIGKILL after `timeout` seconds; its exit code (None: it never ran)."""
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
+        if process is None:
+            return None
+        if process.poll() is not None:
+            return process.returncode
         self._stopping = process
         try:
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout)
+                return process.wait(timeout)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait()
+                return process.wait()
         finally:
             self._stopping = None
 

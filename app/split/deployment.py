@@ -9,7 +9,6 @@ the deployment sets on top only what must differ per process.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import subprocess
@@ -22,6 +21,7 @@ from pathlib import Path
 from app.embedded import EmbeddedServers
 from app.embedded.process import ChildServer, answers, free_port
 from app.registry import AVAILABLE
+from app.split.front import Routes, write_routes
 
 ROUTES = {
     "auth": "/api/users",
@@ -40,11 +40,16 @@ PAGE_ROUTES = {
 ARCHIVE_FILE = "archive.sqlite3"  # one store for the archive process and `ticketing events`
 
 
+FRONT_ROUTES = "front-routes.json"  # the front's table, under the data directory
+# Processes serving no API, listening on their health port (the archive its timeline pages too).
+HEALTH_ONLY = {"worker": ("worker",), "archive": ("archive", "run")}
+
+
 @dataclass(frozen=True)
 class Service:
     name: str  # e.g. "orders-2"
-    module: str
-    port: int  # its HTTP port; the worker's serves only /healthz and /readyz
+    module: str  # or a HEALTH_ONLY process
+    port: int  # its HTTP port; for HEALTH_ONLY ones, the health port
 
 
 def default_services(orders_replicas: int = 2) -> list[Service]:
@@ -104,11 +109,9 @@ class SplitDeployment:
     def start_service(self, name: str, **settings: str) -> None:
         """Start (or restart) one process; `settings` are extra TICKETING_* just for it."""
         service = self.service(name)
-        if service.module == "worker":
-            argv = [_ticketing(), "worker"]
+        if service.module in HEALTH_ONLY:
+            argv = [_ticketing(), *HEALTH_ONLY[service.module]]
             settings = {"health_port": str(service.port)} | settings
-        elif service.module == "archive":
-            argv = [_ticketing(), "archive", "run", "--port", str(service.port)]
         else:
             argv = [_ticketing(), "serve", "--modules", service.module, "--port", str(service.port)]
         env = self._env(name) | {f"TICKETING_{k.upper()}": v for k, v in settings.items()}
@@ -172,25 +175,33 @@ class SplitDeployment:
 
     def _start_front(self) -> None:
         self.front_port = self.front_port or free_port()
-        routes: dict[str, list[str]] = {}
+        routes: Routes = {}
         for service in self.services:
             api = [ROUTES[service.module]] if service.module in ROUTES else []
             for prefix in (*api, *PAGE_ROUTES.get(service.module, ())):
                 routes.setdefault(prefix, []).append(f"http://127.0.0.1:{service.port}")
-        argv = [
-            sys.executable,
-            "-m",
-            "app.split.front",
-            "--host",
-            self.front_host,
-            "--port",
-            str(self.front_port),
-            "--routes",
-            json.dumps(routes),
-        ]
-        front = ChildServer("front", argv, self.data_dir / "logs" / "front.log")
-        front.start(ready=lambda: answers(self.front_port))
+        front = start_front(self.data_dir, self.front_host, self.front_port, routes)
         self.processes["front"] = front
+
+
+def start_front(data_dir: Path, host: str, port: int, routes: Routes) -> ChildServer:
+    """The path-routing front on host:port, following the routes file under `data_dir`."""
+    routes_file = data_dir / FRONT_ROUTES
+    write_routes(routes_file, routes)
+    argv = [
+        sys.executable,
+        "-m",
+        "app.split.front",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--routes",
+        str(routes_file),
+    ]
+    front = ChildServer("front", argv, data_dir / "logs" / "front.log")
+    front.start(ready=lambda: answers(port))
+    return front
 
 
 def _ticketing() -> str:

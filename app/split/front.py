@@ -1,6 +1,8 @@
 """A small path-routing reverse proxy, standing in for the Kubernetes ingress.
 
-Run as `python -m app.split.front --port P --routes '{"/api/users": ["http://..."]}'`.
+Run as `python -m app.split.front --port P --routes FILE`, FILE holding JSON such as
+`{"/api/users": ["http://..."]}`. The front re-reads it when it changes, as an ingress follows a
+Service's endpoints: a rollout adds a ready pod and removes a stopping one while it serves.
 
 It keeps nothing between requests: no cookie jar (each caller's cookies go up
 and each answer's Set-Cookie comes back, to that caller only), no redirects
@@ -12,9 +14,13 @@ caller cannot fill its memory; the modules enforce their own smaller limit.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import itertools
 import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpcore
@@ -38,6 +44,9 @@ HOP_BY_HOP = {
 }
 NOT_RELAYED = HOP_BY_HOP - {b"content-length"}  # an answer keeps its length
 FORWARDED = {b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host", b"forwarded"}
+REREAD_EVERY = 0.05  # seconds between looks at the routes file
+
+Routes = dict[str, list[str]]
 
 Scope = dict[str, Any]
 
@@ -46,16 +55,29 @@ class BodyTooLarge(Exception):
     pass
 
 
-class Front:
-    def __init__(self, routes: dict[str, list[str]]):
+class _Table:
+    def __init__(self, routes: Routes):
         # Longest prefix first, so /api/orders/x never matches a shorter route by accident.
-        self._prefixes = sorted(routes, key=len, reverse=True)
-        self._upstreams: dict[str, Iterator[httpcore.URL]] = {
+        self.prefixes = sorted(routes, key=len, reverse=True)
+        self.upstreams: dict[str, Iterator[httpcore.URL]] = {
             prefix: itertools.cycle([httpcore.URL(url) for url in urls])
             for prefix, urls in routes.items()
         }
-        self._replicas = {prefix: len(urls) for prefix, urls in routes.items()}
+        self.replicas = {prefix: len(urls) for prefix, urls in routes.items()}
+
+    def prefix_of(self, path: str) -> str | None:
+        return next((p for p in self.prefixes if path == p or path.startswith(p + "/")), None)
+
+
+class Front:
+    def __init__(self, routes: Routes, routes_file: Path | None = None):
+        self.reroute(routes)
+        self._routes_file = routes_file
         self._pool: httpcore.AsyncConnectionPool | None = None
+
+    def reroute(self, routes: Routes) -> None:
+        """Route by this table from the next request on; those in flight finish where they are."""
+        self._table = _Table(routes)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -64,20 +86,37 @@ class Front:
             await self._proxy(scope, receive, send)
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
+        following: asyncio.Task[None] | None = None
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self._pool = httpcore.AsyncConnectionPool(max_connections=200)
+                if self._routes_file:
+                    following = asyncio.create_task(self._follow(self._routes_file))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if following:
+                    following.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await following
                 if self._pool:
                     await self._pool.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
+    async def _follow(self, routes_file: Path) -> None:
+        """Reroute whenever the file changes (it is replaced whole, never written in place)."""
+        seen = await asyncio.to_thread(_modified, routes_file)
+        while True:
+            await asyncio.sleep(REREAD_EVERY)
+            changed = await asyncio.to_thread(_modified, routes_file)
+            if changed != seen:
+                seen = changed
+                self.reroute(await asyncio.to_thread(read_routes, routes_file))
+
     async def _proxy(self, scope: Scope, receive: Any, send: Any) -> None:
-        path: str = scope["path"]
-        prefix = next((p for p in self._prefixes if path == p or path.startswith(p + "/")), None)
+        table = self._table  # the same one for this whole request, whatever a reroute does
+        prefix = table.prefix_of(scope["path"])
         if prefix is None or self._pool is None:
             await _error(send, 404, "Not found")
             return
@@ -87,13 +126,11 @@ class Front:
             await _error(send, 413, "Request body is too large")
             return
         # A replica that refuses the connection never saw the request: try the next one.
-        for attempt in range(self._replicas[prefix]):
-            try:
-                await self._forward(next(self._upstreams[prefix]), scope, body, send)
+        for _ in range(table.replicas[prefix]):
+            with contextlib.suppress(httpcore.ConnectError):
+                await self._forward(next(table.upstreams[prefix]), scope, body, send)
                 return
-            except httpcore.ConnectError:
-                if attempt + 1 == self._replicas[prefix]:
-                    await _error(send, 502, "Upstream unavailable")
+        await _error(send, 502, "Upstream unavailable")
 
     async def _forward(self, upstream: httpcore.URL, scope: Scope, body: bytes, send: Any) -> None:
         assert self._pool is not None
@@ -179,13 +216,31 @@ async def _error(send: Any, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def read_routes(routes_file: Path) -> Routes:
+    routes: Routes = json.loads(routes_file.read_text())
+    return routes
+
+
+def _modified(routes_file: Path) -> int:
+    return routes_file.stat().st_mtime_ns
+
+
+def write_routes(routes_file: Path, routes: Routes) -> None:
+    """Replace the file whole, so a front reading it never sees half a table."""
+    staged = routes_file.with_suffix(".staged")
+    staged.write_text(json.dumps(routes))
+    os.replace(staged, routes_file)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="path-routing front for a split deployment")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--routes", required=True, help="JSON: path prefix -> upstream URLs")
+    parser.add_argument(
+        "--routes", type=Path, required=True, help="JSON file: path prefix -> upstream URLs"
+    )
     args = parser.parse_args()
-    front = Front(json.loads(args.routes))
+    front = Front(read_routes(args.routes), routes_file=args.routes)
     uvicorn.run(front, host=args.host, port=args.port, log_level="warning", lifespan="on")
 
 

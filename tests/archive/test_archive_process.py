@@ -39,13 +39,19 @@ class TestTheArchiveProcess:
         store: ArchiveStore,
         tmp_path: Path,
     ) -> None:
-        env = environment(servers, prefix, target, tmp_path, bus="redis", instance="test")
+        env = environment(
+            servers,
+            prefix,
+            target,
+            tmp_path,
+            bus="redis",
+            instance="test",
+            health_port=str(port := free_port()),
+        )
         process = await asyncio.create_subprocess_exec(
             str(TICKETING),
             "archive",
             "run",
-            "--port",
-            str(port := free_port()),
             env=env,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,

@@ -1,21 +1,49 @@
-"""The rendered overlays, read once per run, and what the tests ask of them."""
+"""The rendered overlays, read once per run, and what the tests ask of them (the reading of
+manifests is the rollout rehearsal's, app.rollout.manifests)."""
 
 from __future__ import annotations
 
 import functools
-import shutil
-import subprocess
 from pathlib import Path
-from typing import Any
 
-import yaml
+from app.rollout import manifests
+from app.rollout.manifests import (
+    Document,
+    command,
+    container,
+    documents_of,
+    of_kind,
+    pod_labels,
+    replicas,
+    selects,
+)
+
+__all__ = (
+    "DEPLOY",
+    "KUBERNETES_VERSION",
+    "OVERLAYS",
+    "PATHS",
+    "ROOT",
+    "Document",
+    "command",
+    "container",
+    "of_kind",
+    "ours",
+    "pod_labels",
+    "pod_spec",
+    "render",
+    "rendered_text",
+    "replicas",
+    "selects",
+    "served_modules",
+    "workloads",
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 OVERLAYS = ("monolith", "microservices", "local")
 KUBERNETES_VERSION = "1.33.0"  # the oldest Kubernetes the manifests are validated for
 
-Document = dict[str, Any]
 
 # Where each module's API and pages live; /static is served by every module, routed to tickets.
 PATHS = {
@@ -28,22 +56,11 @@ PATHS = {
 
 @functools.cache
 def rendered_text(overlay: str) -> str:
-    kubectl = shutil.which("kubectl")
-    assert kubectl, "kubectl is needed to render the kustomize overlays (Debian package kubectl)"
-    return subprocess.run(
-        [kubectl, "kustomize", str(DEPLOY / "overlays" / overlay)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    return manifests.rendered_text(DEPLOY / "overlays" / overlay)
 
 
 def render(overlay: str) -> list[Document]:
-    return [document for document in yaml.safe_load_all(rendered_text(overlay)) if document]
-
-
-def of_kind(documents: list[Document], kind: str) -> dict[str, Document]:
-    return {d["metadata"]["name"]: d for d in documents if d["kind"] == kind}
+    return documents_of(rendered_text(overlay))
 
 
 def workloads(documents: list[Document]) -> dict[str, Document]:
@@ -64,37 +81,6 @@ def ours(documents: list[Document]) -> dict[str, Document]:
 def pod_spec(workload: Document) -> Document:
     spec: Document = workload["spec"]["template"]["spec"]
     return spec
-
-
-def pod_labels(workload: Document) -> dict[str, str]:
-    labels: dict[str, str] = workload["spec"]["template"]["metadata"]["labels"]
-    return labels
-
-
-def container(workload: Document) -> Document:
-    containers = pod_spec(workload)["containers"]
-    assert len(containers) == 1, "one container per pod"
-    first: Document = containers[0]
-    return first
-
-
-def command(workload: Document) -> list[str]:
-    return [str(part) for part in container(workload)["command"]]
-
-
-def replicas(documents: list[Document], deployment: str) -> int:
-    """Its autoscaler's floor where it has one (and then no count of its own), else its count."""
-    floors = [
-        a["spec"]["minReplicas"]
-        for a in of_kind(documents, "HorizontalPodAutoscaler").values()
-        if a["spec"]["scaleTargetRef"]["name"] == deployment
-    ]
-    count: int = of_kind(documents, "Deployment")[deployment]["spec"].get("replicas", 1)
-    return floors[0] if floors else count
-
-
-def selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
-    return all(labels.get(key) == value for key, value in selector.items())
 
 
 def served_modules(deployment: Document, available: list[str]) -> list[str]:

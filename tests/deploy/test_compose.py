@@ -7,6 +7,7 @@ import re
 import subprocess
 from typing import Any
 
+import pytest
 import yaml
 
 from app.registry import AVAILABLE
@@ -24,12 +25,13 @@ def app_services() -> dict[str, dict[str, Any]]:
 
 
 class TestServices:
-    def test_each_module_runs_alone_beside_the_worker(self) -> None:
+    def test_each_module_runs_alone_beside_the_worker_and_the_archive(self) -> None:
         commands = {name: s["command"] for name, s in app_services().items()}
 
         assert commands == {
             **{module: ["serve", "--modules", module] for module in AVAILABLE},
             "worker": ["worker"],
+            "archive": ["archive", "run"],
         }
         assert SERVICES["orders"]["deploy"]["replicas"] >= 2
 
@@ -46,11 +48,17 @@ class TestServices:
             assert service["cap_drop"] == ["ALL"], name
             assert "no-new-privileges:true" in service["security_opt"], name
 
-    def test_the_worker_is_health_checked_on_the_port_its_setting_names(self) -> None:
-        worker = SERVICES["worker"]
-        port = worker["environment"]["TICKETING_HEALTH_PORT"]
+    @pytest.mark.parametrize("name", ["worker", "archive"])
+    def test_a_process_without_api_is_health_checked_on_the_port_its_setting_names(
+        self, name: str
+    ) -> None:
+        service = SERVICES[name]
+        port = service["environment"]["TICKETING_HEALTH_PORT"]
 
-        assert f"127.0.0.1:{port}/healthz" in " ".join(worker["healthcheck"]["test"])
+        assert f"127.0.0.1:{port}/healthz" in " ".join(service["healthcheck"]["test"])
+
+    def test_the_archive_keeps_its_data_dir_on_a_volume(self) -> None:
+        assert "archive-data:/var/lib/ticketing" in SERVICES["archive"]["volumes"]
 
 
 class TestServers:

@@ -1,5 +1,5 @@
 """Every pod is locked down, probed, bounded and spread; rollouts and drains never drop capacity;
-traffic reaches the pods only from the ingress controller and leaves only for DNS, Mongo, Redis."""
+traffic reaches the pods only from the ingress controller and leaves only for DNS and servers."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from tests.deploy.manifests import (
     OVERLAYS,
     Document,
+    command,
     container,
     of_kind,
     ours,
@@ -53,16 +54,18 @@ class TestEveryPod:
             for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
                 assert box[probe]["httpGet"]["port"] in ports, name
 
-    def test_the_worker_is_probed_on_the_port_its_setting_names(self, overlay: str) -> None:
+    def test_processes_without_api_are_probed_on_the_port_their_setting_names(
+        self, overlay: str
+    ) -> None:
         deployments = ours(render(overlay))
-        if "ticketing-worker" not in deployments:
-            assert overlay == "monolith"  # its worker runs inside `ticketing serve`
-            return
-        worker = deployments["ticketing-worker"]
-        env = {v["name"]: v.get("value") for v in container(worker)["env"]}
-        port = container(worker)["readinessProbe"]["httpGet"]["port"]
+        health_only = [d for d in deployments.values() if command(d)[1] != "serve"]
+        if not health_only:
+            assert overlay == "monolith"  # its worker and archive run inside `ticketing serve`
+        for deployment in health_only:
+            env = {v["name"]: v.get("value") for v in container(deployment)["env"]}
+            port = container(deployment)["readinessProbe"]["httpGet"]["port"]
 
-        assert port_numbers(worker)[port] == int(env["TICKETING_HEALTH_PORT"])
+            assert port_numbers(deployment)[port] == int(env["TICKETING_HEALTH_PORT"])
 
     def test_ours_are_scraped_by_prometheus_on_a_port_they_open(self, overlay: str) -> None:
         for name, deployment in ours(render(overlay)).items():
@@ -175,7 +178,7 @@ class TestNetwork:
                         "monitoring",
                     }, name
 
-    def test_ours_reach_only_dns_mongo_redis_and_payments_its_provider(self, overlay: str) -> None:
+    def test_ours_reach_only_dns_the_servers_and_payments_its_provider(self, overlay: str) -> None:
         documents = render(overlay)
         for name, deployment in ours(documents).items():
             ports = {
@@ -184,7 +187,7 @@ class TestNetwork:
                 for rule in policy.get("egress", [])
                 for port in rule["ports"]
             }
-            allowed = {53, 27017, 6379}
+            allowed = {53, 27017, 6379, 5432}  # DNS, Mongo, Redis, the archive's PostgreSQL
             if "ticketing/payment-provider" in pod_labels(deployment):
                 allowed.add(443)
             assert ports == allowed, name

@@ -57,6 +57,8 @@ class TestMicroservices:
             ]  # fmt: skip
             assert pod_labels(deployment)["app.kubernetes.io/component"] == module
         assert command(deployments["ticketing-worker"]) == ["ticketing", "worker"]
+        assert command(deployments["ticketing-archive"]) == ["ticketing", "archive", "run"]
+        assert replicas(documents, "ticketing-archive") == 1
         assert config(documents)["TICKETING_BUS"] == "redis"
         assert config(documents)["TICKETING_RUN_WORKER"] == "false"
 
