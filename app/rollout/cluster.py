@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.embedded.process import ChildServer, free_port
-from app.rollout.manifests import Workload
+from app.rollout.manifests import Backend, Workload
 from app.rollout.pods import LOCAL_HOST, Pod, start_pod
 from app.split.deployment import FRONT_ROUTES, start_front
 from app.split.front import Routes, write_routes
 
-SERVICE_PORT = "http"  # the container port the Services (and so the Ingress) send traffic to
 # How long an ingress takes to stop sending to a pod it was told is going, before the pod hears
 # SIGTERM. The front re-reads its table every 50 ms; Kubernetes gives no such promise, which is
 # why the pods also finish the requests they hold after SIGTERM.
@@ -33,7 +32,7 @@ class Stopped:
 @dataclass
 class LocalCluster:
     workloads: dict[str, Workload]
-    ingress: dict[str, str]  # path -> Deployment
+    ingress: dict[str, Backend]  # path -> a Deployment's pods, at one of their ports
     root: Path
     env: dict[str, str]  # what every pod gets on top of its manifest (the Secret, overrides)
     log: Callable[[str], None] = print
@@ -136,8 +135,8 @@ class LocalCluster:
 
     def _routes(self) -> Routes:
         return {
-            path: [pod.url(SERVICE_PORT) for pod in self.pods.get(deployment, [])]
-            for path, deployment in self.ingress.items()
+            path: [pod.url(backend.port) for pod in self.pods.get(backend.deployment, [])]
+            for path, backend in self.ingress.items()
         }
 
     def _publish(self) -> None:

@@ -3,7 +3,7 @@
 Only what a rehearsal needs: each Deployment's container command and
 environment (ConfigMap, Secret and literal values, the pod's own name), its
 replica count, rolling-update strategy, grace period and probes, and where
-the Ingress sends each path.
+the Ingress sends each path (which Deployment's pods, at which of their ports).
 """
 
 from __future__ import annotations
@@ -139,22 +139,45 @@ def workloads(documents: list[Document], secret: dict[str, str]) -> dict[str, Wo
     return found
 
 
-def ingress_routes(documents: list[Document]) -> dict[str, str]:
-    """Each Ingress path to the Deployment whose pods its Service selects."""
+@dataclass(frozen=True)
+class Backend:
+    """Where an Ingress path leads: a Deployment's pods, at one of their container ports."""
+
+    deployment: str
+    port: str  # the container port's name
+
+
+def ingress_routes(documents: list[Document]) -> dict[str, Backend]:
+    """Each Ingress path to the Deployment whose pods its Service selects, at the container port
+    the Service's port targets (the archive's pages are on its health port, not on `http`)."""
     services = of_kind(documents, "Service")
     deployments = of_kind(documents, "Deployment")
     routes = {}
     for ingress in of_kind(documents, "Ingress").values():
         for rule in ingress["spec"]["rules"]:
             for path in rule["http"]["paths"]:
-                service = services[path["backend"]["service"]["name"]]
+                backend = path["backend"]["service"]
+                service = services[backend["name"]]
                 (target,) = [
                     name
                     for name, deployment in deployments.items()
                     if selects(service["spec"]["selector"], pod_labels(deployment))
                 ]
-                routes[path["path"]] = target
+                port = _target_port(service, backend["port"], deployments[target])
+                routes[path["path"]] = Backend(target, port)
     return routes
+
+
+def _target_port(service: Document, wanted: Document, deployment: Document) -> str:
+    """The name of the container port behind the Service port the Ingress names (by name or
+    number); a Service port's `targetPort` is a port name, a number, or its own number."""
+    (port,) = [
+        p for p in service["spec"]["ports"]
+        if p.get("name") == wanted.get("name") or p["port"] == wanted.get("number")
+    ]  # fmt: skip
+    target = port.get("targetPort", port["port"])
+    by_number = {p["containerPort"]: p["name"] for p in container(deployment).get("ports", [])}
+    return str(by_number.get(target, target))
 
 
 def _count(value: int | str, replicas: int, rounding: Callable[[float], int]) -> int:

@@ -24,6 +24,7 @@ __all__ = (
     "OVERLAYS",
     "PATHS",
     "ROOT",
+    "SINGLETONS",
     "Document",
     "command",
     "container",
@@ -45,13 +46,18 @@ OVERLAYS = ("monolith", "microservices", "local")
 KUBERNETES_VERSION = "1.33.0"  # the oldest Kubernetes the manifests are validated for
 
 
-# Where each module's API and pages live; /static is served by every module, routed to tickets.
+# Where each module's API and pages live (/static is served by every module, routed to tickets),
+# and the order timeline pages of the event archive (docs/adr/0102), which is not a module.
 PATHS = {
     "auth": ["/api/users", "/auth"],
     "tickets": ["/", "/api/tickets", "/tickets", "/static"],
     "orders": ["/api/orders", "/orders"],
     "payments": ["/api/payments", "/payments"],
+    "archive": ["/timeline"],
 }
+# Deployments that run one replica by design, never autoscaled: the archive is one writer to its
+# store and one consumer of its group (docs/adr/0102; a rollout briefly runs two pods, safely).
+SINGLETONS = {"ticketing-archive"}
 
 
 @functools.cache

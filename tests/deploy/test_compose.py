@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from app.registry import AVAILABLE
+from app.split.deployment import ROUTES
 from tests.deploy.known_settings import unknown
 from tests.deploy.manifests import ROOT
 
@@ -59,6 +60,23 @@ class TestServices:
 
     def test_the_archive_keeps_its_data_dir_on_a_volume(self) -> None:
         assert "archive-data:/var/lib/ticketing" in SERVICES["archive"]["volumes"]
+
+
+class TestFront:
+    upstreams = dict(
+        re.findall(r"set \$\w+ http://([\w-]+):(\d+);", (DOCKER / "nginx.conf").read_text())
+    )
+
+    def test_it_routes_to_the_modules_and_the_archive_at_the_ports_they_serve(self) -> None:
+        archive_port = SERVICES["archive"]["environment"]["TICKETING_HEALTH_PORT"]
+
+        assert self.upstreams == {**dict.fromkeys(ROUTES, "8000"), "archive": archive_port}
+        assert all(SERVICES[name]["command"][:1] == ["serve"] for name in ROUTES)
+
+    def test_it_starts_once_everything_it_routes_to_is_healthy(self) -> None:
+        depends = SERVICES["front"]["depends_on"]
+
+        assert depends == {name: {"condition": "service_healthy"} for name in self.upstreams}
 
 
 class TestServers:

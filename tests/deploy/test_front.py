@@ -1,6 +1,7 @@
 """The compose front (docker/nginx.conf), run by a real nginx in front of one stand-in server per
-module: each path reaches the module the Ingress sends it to, raw paths pass untouched, nothing
-else is public, and no answer's cookie reaches another client."""
+module and one for the archive: each path reaches the module (or the archive) the Ingress sends
+it to, raw paths pass untouched, nothing else is public, and no answer's cookie reaches another
+client."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = CONFIG.replace("listen 8080;", f"listen 127.0.0.1:{port};")
     for module, upstream in servers.items():
         local = f"http://127.0.0.1:{upstream.server_address[1]}"
-        server, count = re.subn(rf"(set \${module}) http://{module}:8000;", rf"\1 {local};", server)
+        server, count = re.subn(rf"(set \${module}) http://{module}:\d+;", rf"\1 {local};", server)
         assert count == 1, f"no upstream for {module} in nginx.conf"
     (folder / "server.conf").write_text(server)
     (folder / "nginx.conf").write_text(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.rollout.manifests import ingress_routes
 from tests.deploy.manifests import (
     OVERLAYS,
+    SINGLETONS,
     Document,
     command,
     container,
@@ -15,6 +17,7 @@ from tests.deploy.manifests import (
     pod_labels,
     pod_spec,
     render,
+    replicas,
     selects,
     workloads,
 )
@@ -105,24 +108,26 @@ class TestAvailability:
     def test_each_http_module_scales_from_its_replicas_up(self, overlay: str) -> None:
         documents = render(overlay)
         deployments = of_kind(documents, "Deployment")
-        routed = {
-            path["backend"]["service"]["name"]
-            for ingress in of_kind(documents, "Ingress").values()
-            for path in ingress["spec"]["rules"][0]["http"]["paths"]
-        }
         scaled = {}
         for autoscaler in of_kind(documents, "HorizontalPodAutoscaler").values():
             target = autoscaler["spec"]["scaleTargetRef"]
             assert target["kind"] == "Deployment" and target["name"] in deployments
             scaled[target["name"]] = autoscaler["spec"]
-        services = of_kind(documents, "Service")
-        for service in routed:
-            (target,) = [
-                name for name, d in deployments.items()
-                if selects(services[service]["spec"]["selector"], pod_labels(d))
-            ]  # fmt: skip
+        routed = {backend.deployment for backend in ingress_routes(documents).values()}
+        for target in routed - SINGLETONS:
             spec = scaled[target]
-            assert spec["maxReplicas"] > spec["minReplicas"] >= 2
+            assert spec["maxReplicas"] > spec["minReplicas"] >= 2, target
+
+    def test_a_singleton_runs_one_replica_and_never_scales(self, overlay: str) -> None:
+        documents = render(overlay)
+        scaled = {
+            a["spec"]["scaleTargetRef"]["name"]
+            for a in of_kind(documents, "HorizontalPodAutoscaler").values()
+        }
+        present = SINGLETONS & set(of_kind(documents, "Deployment"))
+        assert present or overlay == "monolith"  # its archive runs inside `ticketing serve`
+        for name in present:
+            assert replicas(documents, name) == 1 and name not in scaled, name
 
     def test_apply_never_resets_what_an_autoscaler_scaled(self, overlay: str) -> None:
         documents = render(overlay)
@@ -177,6 +182,27 @@ class TestNetwork:
                         "ingress-nginx",
                         "monitoring",
                     }, name
+
+    def test_the_ingress_controller_reaches_the_ports_routed_to_and_beyond_http_no_other(
+        self, overlay: str
+    ) -> None:
+        documents = render(overlay)
+        controller = {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}},
+            "podSelector": {"matchLabels": {"app.kubernetes.io/name": "ingress-nginx"}},
+        }
+        deployments = ours(documents)
+        routed = {(b.deployment, b.port) for b in ingress_routes(documents).values()}
+        for name, deployment in deployments.items():
+            opened = {
+                port["port"]
+                for policy in self.policies_for(documents, pod_labels(deployment))
+                for rule in policy.get("ingress", [])
+                if rule["from"] == [controller]
+                for port in rule["ports"]
+            }
+            here = {port for routed_to, port in routed if routed_to == name}
+            assert here <= opened <= here | {"http"}, name
 
     def test_ours_reach_only_dns_the_servers_and_payments_its_provider(self, overlay: str) -> None:
         documents = render(overlay)

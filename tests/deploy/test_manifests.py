@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from app.registry import AVAILABLE, select_modules
-from app.split.deployment import ROUTES
+from app.split.deployment import PAGE_ROUTES, ROUTES
 from tests.deploy.known_settings import unknown
 from tests.deploy.manifests import (
     DEPLOY,
@@ -34,6 +34,16 @@ def config(documents: list[Document]) -> dict[str, str]:
     (config_map,) = of_kind(documents, "ConfigMap").values()
     data: dict[str, str] = config_map["data"]
     return data
+
+
+def served(deployment: Document, documents: list[Document]) -> list[str]:
+    """The modules a Deployment serves, and "archive" where it runs the event archive and so its
+    timeline pages: `ticketing archive run`, or `ticketing serve` on the in-process bus."""
+    modules = served_modules(deployment, MODULES)
+    runs_archive = command(deployment)[1:] == ["archive", "run"] or (
+        bool(modules) and config(documents)["TICKETING_BUS"] == "inprocess"
+    )
+    return [*modules, *(["archive"] if runs_archive else [])]
 
 
 def routed(documents: list[Document]) -> dict[str, str]:
@@ -109,12 +119,14 @@ class TestAgreementWithTheCode:
         assert set(routed(documents)) == expected
         for module, api in ROUTES.items():
             assert api in PATHS[module]
+        for who, pages in PAGE_ROUTES.items():  # the split helper's front routes alike
+            assert set(pages) <= set(PATHS[who]), who
         for module, paths in PATHS.items():
             for path in paths:
                 selector = services[routed(documents)[path]]["spec"]["selector"]
                 serving = [
                     d for d in deployments.values()
-                    if selects(selector, pod_labels(d)) and module in served_modules(d, MODULES)
+                    if selects(selector, pod_labels(d)) and module in served(d, documents)
                 ]  # fmt: skip
                 assert serving, f"{path} goes to {routed(documents)[path]}, not serving {module}"
 

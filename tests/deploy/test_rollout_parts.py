@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.cli import main
-from app.rollout.manifests import ingress_routes, of_kind, workloads
+from app.rollout.manifests import Backend, ingress_routes, of_kind, workloads
 from app.rollout.pods import LOCAL_HOST, local_argv
 from app.rollout.verify import State, judge
 from bus import Envelope
@@ -54,12 +54,21 @@ class TestReadingTheOverlay:
             assert found[name].env["TICKETING_HEALTH_PORT"] == "8001"
         assert found["ticketing-archive"].argv == ["ticketing", "archive", "run"]
 
-    def test_every_ingress_path_leads_to_the_deployment_serving_it(self) -> None:
+    def test_every_ingress_path_leads_to_the_deployment_serving_it_at_its_port(self) -> None:
         routes = ingress_routes(render("microservices"))
 
         assert routes == {
-            path: f"ticketing-{module}" for module, paths in PATHS.items() for path in paths
+            path: Backend(f"ticketing-{who}", "health" if who == "archive" else "http")
+            for who, paths in PATHS.items()
+            for path in paths
         }
+
+    def test_a_service_targeting_a_port_by_number_leads_to_that_port_by_name(self) -> None:
+        documents = copy.deepcopy(render("microservices"))
+        service = of_kind(documents, "Service")["ticketing-archive"]
+        service["spec"]["ports"][0]["targetPort"] = 8001
+
+        assert ingress_routes(documents)["/timeline"] == Backend("ticketing-archive", "health")
 
     def test_a_variable_from_a_source_it_does_not_rehearse_is_refused(self) -> None:
         documents = copy.deepcopy(render("microservices"))
