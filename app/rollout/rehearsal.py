@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import yaml
 
 from app.embedded import EmbeddedServers
@@ -24,6 +25,9 @@ SECRET_TEMPLATE = Path("base/shared/secret.template.yaml")  # from deploy/
 SCALED = "ticketing-orders"
 DB_PREFIX = "ticketing"  # the settings' default: the manifests set none
 WARM_UP = 2.0  # seconds of load before the first roll
+# An order's timeline page, asked by a visitor: the archive answers 401 (sign in first), where a
+# front without the route would answer its own 404.
+TIMELINE, TIMELINE_TO_VISITOR = "/timeline/rehearsal", 401
 
 
 def local_overrides(order_ttl: int) -> dict[str, str]:
@@ -100,6 +104,7 @@ class Rehearsal:
         try:
             time.sleep(WARM_UP)
             self._roll_and_scale(cluster, figures)
+            self._read_a_timeline(cluster, tally)
         finally:
             stopping.set()
             for buyer in buyers:
@@ -124,6 +129,12 @@ class Rehearsal:
         cluster.scale(SCALED, 3)
         cluster.scale(SCALED, 1)
         figures.scale_seconds = time.monotonic() - began
+
+    def _read_a_timeline(self, cluster: LocalCluster, tally: Tally) -> None:
+        """The front routes /timeline to the archive's pods (the port its Service names)."""
+        answer = httpx.get(cluster.base_url + TIMELINE, timeout=10)
+        if answer.status_code != TIMELINE_TO_VISITOR:
+            tally.fail(f"{TIMELINE}: {answer.status_code} {answer.text[:200]}, not the archive's")
 
     def _audit(self, secret: dict[str, str], orders: list[str]) -> Audit:
         self.log(f"waiting for {len(orders)} orders to end and the bus to drain")
