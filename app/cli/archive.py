@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.buses import build_bus
-from app.cli.serve import configure_logging
 from app.environment import attached_environment
+from app.observability import configure_logging
 from app.settings import Settings, load_settings
 from bus.archive import (
     CONCURRENCY,

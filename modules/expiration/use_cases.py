@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from beanie import PydanticObjectId
 
 from bus import ExpirationComplete
+from modules.expiration import metrics
 from modules.expiration.documents import Expiry
 from modules.expiration.domain import ExpiryState, after_cancellation, fires, sweep_cutoff
 from modules.kernel import Transactions, UnitOfWork
@@ -54,7 +55,10 @@ async def fire_expiry(transactions: Transactions, order_id: str) -> bool:
         unit.publish(ExpirationComplete(order_id=order_id))
         return True
 
-    return await transactions.run(work)
+    fired = await transactions.run(work)
+    if fired:
+        metrics.FIRED.inc()
+    return fired
 
 
 async def sweep_overdue(transactions: Transactions) -> int:
@@ -63,6 +67,7 @@ async def sweep_overdue(transactions: Transactions) -> int:
     for order_id in await overdue_order_ids(sweep_cutoff(datetime.now(UTC))):
         fired += await fire_expiry(transactions, order_id)
     if fired:
+        metrics.SWEPT.inc(fired)
         log.warning("expiration sweep fired %d expiries whose message was lost", fired)
     return fired
 
