@@ -58,6 +58,7 @@ async def fire_expiry(transactions: Transactions, order_id: str) -> bool:
     fired = await transactions.run(work)
     if fired:
         metrics.FIRED.inc()
+        log.info("expiration: the window of order %s is over", order_id)
     return fired
 
 
