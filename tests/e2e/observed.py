@@ -85,6 +85,15 @@ def scrape(service: Service) -> list[Metric]:
     return list(text_string_to_metric_families(answer.text))
 
 
+def exported_names(families: list[Metric]) -> set[str]:
+    """The series names a scrape offers to queries, counted or not yet (a histogram's buckets)."""
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
+    names = {sample.name for family in families for sample in family.samples}
+    for family in families:
+        names |= {family.name + suffix for suffix in suffixes.get(family.type, ("",))}
+    return names
+
+
 def value(families: list[Metric], sample_name: str, **labels: str) -> float:
     """The sum of the samples named `sample_name` whose labels include `labels`."""
     return sum(

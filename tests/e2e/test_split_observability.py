@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.observed import Purchase, log_lines, observed_purchase, scrape, value
+from tests.deploy.dashboard import metric_names, queries
+from tests.e2e.observed import Purchase, exported_names, log_lines, observed_purchase, scrape, value
 
 pytestmark = pytest.mark.e2e
 
@@ -88,6 +89,12 @@ class TestMetricsOfRealProcesses:
             value(worker, "ticketing_bus_events_published_total", subject="expiration.complete")
             >= 1
         )
+
+    def test_every_metric_the_dashboard_queries_is_exported(self, purchase: Purchase) -> None:
+        exported = set().union(*(exported_names(scrape(s)) for s in purchase.deployment.services))
+
+        for query in queries():
+            assert metric_names(query) <= exported, query
 
     def test_no_label_names_an_id(self, purchase: Purchase) -> None:
         for service in purchase.deployment.services:
