@@ -10,8 +10,6 @@ from typing import Any
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 
-from bus import current_correlation_id, set_correlation_id
-
 QUEUE = "expiration"
 ACTOR = "expire_order"
 FIRING_TIMEOUT = 60.0
@@ -23,9 +21,7 @@ class ExpiryScheduler:
     """Enqueues one delayed message per order; with `run_worker`, also runs the dramatiq worker.
 
     The actor runs in a worker thread; it hands the firing back to the event
-    loop that owns the Mongo client and waits for it. The message carries the
-    correlation id of the order's creation, so the expiry's events (and log
-    lines) carry it too.
+    loop that owns the Mongo client and waits for it.
     """
 
     def __init__(self, redis_url: str, namespace: str, fire: Fire, *, run_worker: bool):
@@ -63,18 +59,13 @@ class ExpiryScheduler:
             queue_name=QUEUE,
             actor_name=ACTOR,
             args=(order_id,),
-            kwargs={"correlation_id": current_correlation_id()},
+            kwargs={},
             options={},
             message_id=f"expire-{order_id}",
         )
         await asyncio.to_thread(self._broker.enqueue, message, delay=delay_ms)
 
-    def _expire(self, order_id: str, correlation_id: str | None = None) -> None:
+    def _expire(self, order_id: str) -> None:
         if self._loop is None:
             raise RuntimeError("the expiry scheduler is not started")
-        firing = self._fire_as(order_id, correlation_id)
-        asyncio.run_coroutine_threadsafe(firing, self._loop).result(FIRING_TIMEOUT)
-
-    async def _fire_as(self, order_id: str, correlation_id: str | None) -> None:
-        set_correlation_id(correlation_id)  # messages enqueued before it was carried have none
-        await self._fire(order_id)
+        asyncio.run_coroutine_threadsafe(self._fire(order_id), self._loop).result(FIRING_TIMEOUT)
