@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any
+from collections.abc import Iterable
 
 from litestar import Litestar
 from litestar.enums import ScopeType
@@ -40,7 +40,7 @@ def observe_requests(app: Litestar) -> None:
 class _Observed:
     def __init__(self, inner: ASGIApp):
         self._inner = inner
-        self._series: dict[tuple[str, str, str, int], Any] = {}
+        self._series: dict[tuple[str, str, str, int], Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -76,8 +76,8 @@ class _Observed:
         series.observe(seconds)
 
 
-def _request_id(headers: Any) -> str:
+def _request_id(headers: Iterable[tuple[bytes, bytes]]) -> str:
     for name, value in headers:
         if name in REQUEST_ID_HEADERS and ACCEPTED_ID.fullmatch(value):
-            return str(value.decode())
+            return value.decode()
     return new_id()
