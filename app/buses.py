@@ -13,13 +13,15 @@ from bus.chaos import Chaos, ChaosBus
 from bus.inprocess import InProcessBus
 from bus.redis_streams import RedisStreamsBus
 
+DEFAULT_CONCURRENCY = 8
+
 
 def build_bus(
     settings: Settings,
     mongo: AsyncMongoClient[dict[str, Any]],
     redis_url: str,
     chaos: Chaos | None = None,
-    concurrency: int = 8,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> Bus:
     """The configured bus; with `chaos`, wrapped so handlers see duplicates and reordering.
     `concurrency`: deliveries in flight per group and process."""

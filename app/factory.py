@@ -16,10 +16,12 @@ from litestar.plugins.pydantic import PydanticPlugin
 from litestar.types import Message, Scope
 
 from app.api_docs import SwaggerPage
+from app.archive_pages import timeline_router
+from app.buses import DEFAULT_CONCURRENCY
 from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
 from app.health import BackgroundTasks, Check, dependency_checks, health_router
-from app.http_security import add_security_headers, require_same_origin
+from app.http_security import require_same_origin, security_headers
 from app.observability import LoopLag, metrics_router, observe_requests, sampler
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
@@ -53,6 +55,7 @@ def create_app(
     chaos: Chaos | None = None,
     readiness: Mapping[str, Check] | None = None,
     archive: Archive | None = None,
+    bus_concurrency: int = DEFAULT_CONCURRENCY,
 ) -> Litestar:
     """`module_settings` defaults to each module's group read from the environment."""
     runtime = Runtime(
@@ -63,6 +66,7 @@ def create_app(
         redis_url=redis_url,
         chaos=chaos,
         archive=archive,
+        bus_concurrency=bus_concurrency,
     )
     codec = SessionCodec(
         jwt_key, timedelta(seconds=settings.session_ttl), secure_cookie=settings.cookie_secure
@@ -71,11 +75,14 @@ def create_app(
     sessions = Sessions(codec, session_store, settings.db_prefix)
     background = BackgroundTasks()
     loop_lag = LoopLag()
+    stripe = settings.stripe_publishable_key is not None
     checks = {
         **dependency_checks(runtime.databases, redis_url),
         "consumers-and-relays": background.running,
         **(readiness or {}),
     }
+    if not modules:
+        del checks["mongo"]  # `ticketing archive run`: no module, so no Mongo database to ask
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -91,6 +98,7 @@ def create_app(
     app = Litestar(
         route_handlers=[
             *(_module_router(running) for running in runtime.modules.values()),
+            *([timeline_router(archive.store)] if archive else []),
             static_files(),
             health_router(checks),
             metrics_router(sampler(runtime.bus, runtime.databases_by_module)),
@@ -104,10 +112,10 @@ def create_app(
         state=State({"runtime": runtime}),  # for operators and tests; controllers never read it
         lifespan=[lifespan],
         before_request=_before_request,
-        before_send=[add_security_headers, _renew_session],
+        before_send=[security_headers(stripe=stripe), _renew_session],
         guards=[require_same_origin],
         exception_handlers=in_the_layout(EXCEPTION_HANDLERS, sessions),
-        template_config=template_config(),
+        template_config=template_config(stripe_publishable_key=settings.stripe_publishable_key),
         csrf_config=csrf_config(jwt_key, secure=settings.cookie_secure),
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(

@@ -6,6 +6,7 @@ errors included); the Origin check is an app-wide guard, so a refusal leaves in 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,44 +15,61 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.types import Message, Scope
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",  # style attributes; no script runs inline
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
-EVERY_ANSWER = {
-    "x-content-type-options": "nosniff",
-    "content-security-policy": CONTENT_SECURITY_POLICY,
-    "referrer-policy": "same-origin",
-    "x-frame-options": "DENY",
+# Stripe's card element is Stripe.js from its own origin (Stripe requires it), its fields are
+# frames of Stripe's, and it sends the card to Stripe's API: allowed only with Stripe on.
+STRIPE = {
+    "script-src": "https://js.stripe.com",
+    "frame-src": "https://js.stripe.com https://hooks.stripe.com",
+    "connect-src": "https://api.stripe.com",
 }
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-ENCODED = [(name.encode(), value.encode()) for name, value in EVERY_ANSWER.items()]
 NO_STORE = (b"cache-control", b"no-store")
 
+SendHook = Callable[[Message, Scope], Awaitable[None]]
 
-async def add_security_headers(message: Message, scope: Scope) -> None:
-    """API answers carry sessions' data: never cached (Cache-Control: no-store). A header the
-    answer already has is left as it is. On every answer, so kept to a list append."""
-    if message["type"] != "http.response.start":
-        return
-    headers = list(message.get("headers", ()))
-    present = {bytes(name).lower() for name, _ in headers}
-    headers += [header for header in ENCODED if header[0] not in present]
-    path = scope.get("path", "")
-    if (path == "/api" or path.startswith("/api/")) and NO_STORE[0] not in present:
-        headers.append(NO_STORE)
-    message["headers"] = headers
+
+def content_security_policy(*, stripe: bool = False) -> str:
+    """Scripts from the app only; with `stripe`, Stripe.js and its frames too."""
+    directives = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self' 'unsafe-inline'",  # style attributes; no script runs inline
+        "img-src": "'self' data:",
+        "object-src": "'none'",
+        "base-uri": "'none'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    for directive, source in STRIPE.items() if stripe else ():
+        directives[directive] = f"'self' {source}"
+    return "; ".join(f"{directive} {sources}" for directive, sources in directives.items())
+
+
+def security_headers(*, stripe: bool = False) -> SendHook:
+    """The `before_send` hook adding the headers every answer carries."""
+    every_answer = {
+        "x-content-type-options": "nosniff",
+        "content-security-policy": content_security_policy(stripe=stripe),
+        "referrer-policy": "same-origin",
+        "x-frame-options": "DENY",
+    }
+    encoded = [(name.encode(), value.encode()) for name, value in every_answer.items()]
+
+    async def add_security_headers(message: Message, scope: Scope) -> None:
+        """API answers carry sessions' data: never cached (Cache-Control: no-store). A header
+        the answer already has is left as it is. On every answer, so kept to a list append."""
+        if message["type"] != "http.response.start":
+            return
+        headers = list(message.get("headers", ()))
+        present = {bytes(name).lower() for name, _ in headers}
+        headers += [header for header in encoded if header[0] not in present]
+        path = scope.get("path", "")
+        if (path == "/api" or path.startswith("/api/")) and NO_STORE[0] not in present:
+            headers.append(NO_STORE)
+        message["headers"] = headers
+
+    return add_security_headers
 
 
 async def require_same_origin(

@@ -13,7 +13,7 @@ from beanie import init_beanie
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.buses import build_bus
+from app.buses import DEFAULT_CONCURRENCY, build_bus
 from app.connections import mongo_client, redis_client
 from app.settings import Settings
 from bus import Bus
@@ -63,13 +63,14 @@ class Runtime:
         chaos: Chaos | None = None,
         consume: bool = True,
         archive: Archive | None = None,
+        bus_concurrency: int = DEFAULT_CONCURRENCY,
     ):
         self.settings = settings
         self._mongo_url = mongo_url
         self._consume = consume
         self.archive = archive
         self._clients: dict[str, AsyncMongoClient[Any]] = {}
-        self.bus: Bus = build_bus(settings, self.client, redis_url, chaos)
+        self.bus: Bus = build_bus(settings, self.client, redis_url, chaos, bus_concurrency)
         self.modules: dict[str, RunningModule] = {}
         for module in modules:
             self.modules[module.name] = self._compose(

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     shutdown_grace: float = Field(default=25.0, gt=0)  # exit by then after a stop signal, whatever
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"  # json in production: one object per line
+    # Public by design (it goes into the page): every process serving the order page needs it
+    # for the pay form and the CSP, so it is the deployment's, not only payments'.
+    stripe_publishable_key: str | None = Field(default=None, pattern=r"^pk_(test|live)_\w+$")
 
     @model_validator(mode="after")
     def _external_servers_need_a_key(self) -> Settings:

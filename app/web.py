@@ -44,8 +44,19 @@ MESSAGES = {
 ErrorHandler = Callable[[Request[Any, Any, Any], Exception], Response[Any]]
 
 
-def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_filters)
+def template_config(
+    *, stripe_publishable_key: str | None = None
+) -> TemplateConfig[JinjaTemplateEngine]:
+    """With Stripe's publishable key, the pay form shows Stripe's card element (see
+    templates/payments/_pay_form.html); without it, the local test-card field."""
+
+    def configure(engine: JinjaTemplateEngine) -> None:
+        _filters(engine)
+        engine.engine.globals["stripe_publishable_key"] = stripe_publishable_key
+
+    return TemplateConfig(
+        directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=configure
+    )
 
 
 def static_files() -> Router:

@@ -8,6 +8,7 @@ them from their submodules (an import-linter contract keeps modules out).
 from bus.envelope import Envelope, current_correlation_id, set_correlation_id
 from bus.events import (
     EVENT_TYPES,
+    CancelReason,
     Event,
     ExpirationComplete,
     OrderCancelled,
@@ -24,6 +25,7 @@ from bus.interface import Bus, DeadLetter, GroupStatus, Handler, NotReadyYet, Re
 __all__ = (
     "EVENT_TYPES",
     "Bus",
+    "CancelReason",
     "DeadLetter",
     "Envelope",
     "Event",

@@ -12,6 +12,8 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict
 
 OrderStatus = Literal["created", "awaiting:payment", "complete", "cancelled"]
+# Why an order was cancelled: its time to pay ran out, or its buyer gave it up.
+CancelReason = Literal["expired", "buyer"]
 
 
 class Event(BaseModel):
@@ -64,10 +66,13 @@ class OrderCreated(Event):
 
 
 class OrderCancelled(Event):
+    """`reason` was added later: an envelope published before it has none (None)."""
+
     subject: ClassVar[str] = "order.cancelled"
     id: str
     version: int
     ticket: TicketRef
+    reason: CancelReason | None = None
 
 
 class ExpirationComplete(Event):

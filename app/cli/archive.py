@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import AsyncMongoClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.buses import build_bus
+from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
+from app.cli.serve import add_address_arguments, address_settings
 from app.environment import attached_environment
+from app.factory import create_app
 from app.observability import configure_logging
 from app.settings import Settings, load_settings
 from bus.archive import (
@@ -33,8 +33,11 @@ from bus.archive import upgrade as upgrade_schema
 def register(commands: Any) -> None:
     archive = commands.add_parser("archive", help="the event archive: run, upgrade, prune")
     actions = archive.add_subparsers(required=True, metavar="ACTION")
-    run = actions.add_parser("run", help="archive every event (its own process, Redis bus)")
-    run.set_defaults(run=lambda _: _run())
+    run = actions.add_parser(
+        "run", help="archive every event and serve the timeline pages (its own process, Redis bus)"
+    )
+    add_address_arguments(run)
+    run.set_defaults(run=_run)
     upgrade = actions.add_parser("upgrade", help="migrate the archive's schema to the newest")
     upgrade.set_defaults(run=lambda _: with_store(_upgrade, schema_ready=False))
     prune = actions.add_parser("prune", help="forget events that occurred before a date")
@@ -85,6 +88,11 @@ async def archive_store(settings: Settings, *, schema_ready: bool) -> AsyncItera
         await store.close()
 
 
+def _announce(message: str) -> None:
+    """Once started: the schema migrated, the group subscribed, the bus consuming."""
+    print(f"ticketing: {message}", flush=True)
+
+
 async def _upgrade(store: ArchiveStore) -> int:
     print(f"archive schema at revision {await upgrade_schema(store.engine)}")
     return 0
@@ -96,8 +104,10 @@ async def _prune(store: ArchiveStore, before: datetime) -> int:
     return 0
 
 
-def _run() -> int:
-    settings = load_settings()
+def _run(args: argparse.Namespace) -> int:
+    """The archive's consumer group, and over HTTP its timeline pages, /healthz and /readyz:
+    the app with no module and the archive, as `ticketing serve` is the app with modules."""
+    settings = load_settings(**address_settings(args))
     archive_settings = load_archive_settings()
     if settings.bus != "redis":
         raise ValueError(
@@ -105,26 +115,22 @@ def _run() -> int:
             "(TICKETING_BUS=redis); with the in-process bus `ticketing serve` runs the archive"
         )
     configure_logging(settings)
+    stop_on_sigterm_like_sigint()
     with attached_environment(settings) as endpoints:
         archive = Archive.from_settings(archive_settings, settings.data_dir)
-        asyncio.run(_archive(settings, archive, endpoints.mongo_url, endpoints.redis_url))
-    return 0
-
-
-async def _archive(settings: Settings, archive: Archive, mongo_url: str, redis_url: str) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    mongo: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)  # unused by the Redis bus
-    bus = build_bus(settings, mongo, redis_url, concurrency=CONCURRENCY)
-    archive.subscribe(bus)
-    await archive.start()
-    await bus.start()
-    print("ticketing: archive running", flush=True)
-    try:
-        await stop.wait()
-    finally:
-        await bus.stop()
-        await archive.stop()
-        await mongo.close()
+        app = create_app(
+            settings,
+            [],
+            mongo_url=endpoints.mongo_url,
+            redis_url=endpoints.redis_url,
+            jwt_key=endpoints.jwt_key,
+            module_settings={},
+            readiness={"archive": archive.ready},
+            archive=archive,
+            bus_concurrency=CONCURRENCY,
+        )
+        address = f"http://{settings.host}:{settings.port}"
+        app.on_startup.append(lambda: _announce(f"archive running, timeline pages on {address}"))
+        return Lifecycle(settings.shutdown_grace, endpoints.servers).serve(
+            app, host=settings.host, port=settings.port, log_level=settings.log_level
+        )

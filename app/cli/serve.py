@@ -17,19 +17,25 @@ from bus.archive import Archive, load_archive_settings
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("serve", help="serve the HTTP API and run the modules")
-    parser.add_argument("--host", help="bind address (TICKETING_HOST, default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (TICKETING_PORT, default 8000)")
+    add_address_arguments(parser)
     parser.add_argument(
         "--modules", help="comma-separated modules to run (default: all), e.g. auth,tickets"
     )
     parser.set_defaults(run=run)
 
 
+def add_address_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="bind address (TICKETING_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (TICKETING_PORT, default 8000)")
+
+
+def address_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """`--host` and `--port` as settings overrides, where given."""
+    return {key: value for key in ("host", "port") if (value := getattr(args, key)) is not None}
+
+
 def run(args: argparse.Namespace) -> int:
-    overrides = {
-        key: value for key in ("host", "port") if (value := getattr(args, key)) is not None
-    }
-    settings = load_settings(**overrides)
+    settings = load_settings(**address_settings(args))
     archive_settings = load_archive_settings()
     modules = select_modules(args.modules)
     module_settings = load_module_settings(modules)

@@ -1,7 +1,8 @@
 """Every module as its own `ticketing serve` process on the Redis Streams bus, like Kubernetes.
 
 Embedded Mongo-wire and Redis servers (unless URLs name others), one process
-per module (two replicas of orders), the dramatiq worker, and the path-routing
+per module (two replicas of orders), the dramatiq worker, the event archive
+(`ticketing archive run`, serving the timeline pages), and the path-routing
 front on one base URL. Every process gets the caller's TICKETING_* settings;
 the deployment sets on top only what must differ per process.
 """
@@ -34,7 +35,9 @@ PAGE_ROUTES = {
     "tickets": ("/", "/tickets", "/static"),
     "orders": ("/orders",),
     "payments": ("/payments",),
+    "archive": ("/timeline",),
 }
+ARCHIVE_FILE = "archive.sqlite3"  # one store for the archive process and `ticketing events`
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,13 @@ class Service:
 
 
 def default_services(orders_replicas: int = 2) -> list[Service]:
-    """One process per module, `orders_replicas` of orders, and the dramatiq worker."""
+    """One process per module, `orders_replicas` of orders, the dramatiq worker and the archive."""
     services = []
     for module in AVAILABLE:
         replicas = orders_replicas if module == "orders" else 1
         services += [Service(f"{module}-{n}", module, free_port()) for n in range(1, replicas + 1)]
     services.append(Service("worker-1", "worker", free_port()))
+    services.append(Service("archive-1", "archive", free_port()))
     return services
 
 
@@ -103,6 +107,8 @@ class SplitDeployment:
         if service.module == "worker":
             argv = [_ticketing(), "worker"]
             settings = {"health_port": str(service.port)} | settings
+        elif service.module == "archive":
+            argv = [_ticketing(), "archive", "run", "--port", str(service.port)]
         else:
             argv = [_ticketing(), "serve", "--modules", service.module, "--port", str(service.port)]
         env = self._env(name) | {f"TICKETING_{k.upper()}": v for k, v in settings.items()}
@@ -138,6 +144,13 @@ class SplitDeployment:
         assert self._servers, "not started"
         return self.settings.get("TICKETING_REDIS_URL") or self._servers.redis_url or ""
 
+    @property
+    def archive_url(self) -> str:
+        return (
+            self.settings.get("TICKETING_ARCHIVE_URL")
+            or f"sqlite:///{self.data_dir / ARCHIVE_FILE}"
+        )
+
     def _env(self, name: str) -> dict[str, str]:
         """The caller's settings, then what this deployment needs to differ per process."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("TICKETING_")}
@@ -149,6 +162,7 @@ class SplitDeployment:
                 "TICKETING_MONGO_URL": self.mongo_url,
                 "TICKETING_REDIS_URL": self.redis_url,
                 "TICKETING_JWT_KEY": self._jwt_key,
+                "TICKETING_ARCHIVE_URL": self.archive_url,
                 "TICKETING_INSTANCE": name,
                 "TICKETING_RUN_WORKER": "false",
                 "TICKETING_DATA_DIR": str(self.data_dir / name),
@@ -160,9 +174,9 @@ class SplitDeployment:
         self.front_port = self.front_port or free_port()
         routes: dict[str, list[str]] = {}
         for service in self.services:
-            if service.module in ROUTES:
-                for prefix in (ROUTES[service.module], *PAGE_ROUTES[service.module]):
-                    routes.setdefault(prefix, []).append(f"http://127.0.0.1:{service.port}")
+            api = [ROUTES[service.module]] if service.module in ROUTES else []
+            for prefix in (*api, *PAGE_ROUTES.get(service.module, ())):
+                routes.setdefault(prefix, []).append(f"http://127.0.0.1:{service.port}")
         argv = [
             sys.executable,
             "-m",

@@ -6,6 +6,7 @@ from bus.archive.replay import replay
 from bus.archive.rows import ArchivedEvent
 from bus.archive.settings import ArchiveSettings, ArchiveSettingsError, load_archive_settings
 from bus.archive.store import ArchiveStore
+from bus.archive.timeline import Step, Timeline, timeline_of
 
 __all__ = (
     "CONCURRENCY",
@@ -15,9 +16,12 @@ __all__ = (
     "ArchiveSettingsError",
     "ArchiveStore",
     "ArchivedEvent",
+    "Step",
+    "Timeline",
     "current_revision",
     "head",
     "load_archive_settings",
     "replay",
+    "timeline_of",
     "upgrade",
 )

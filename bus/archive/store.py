@@ -99,6 +99,21 @@ class ArchiveStore:
         )
         return sorted(own + caused, key=lambda e: (e.envelope.occurred_at, e.position))
 
+    async def ticket_owner(self, ticket_id: str) -> str | None:
+        """The seller a ticket's own events name (a ticket never changes hands)."""
+        query = (
+            select(table.c.payload)
+            .where(
+                table.c.aggregate_id == ticket_id,
+                table.c.subject.in_(("ticket.created", "ticket.updated")),
+            )
+            .order_by(table.c.occurred_at)
+            .limit(1)
+        )
+        async with self.engine.connect() as connection:
+            payload = await connection.scalar(query)
+        return str(payload["user_id"]) if payload else None
+
     async def after(
         self,
         position: int,

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel
 from pymongo import ASCENDING, IndexModel
 
+from bus import CancelReason
 from modules.kernel import Versioned
 from modules.orders.domain import ACTIVE_STATUSES, OrderStatus
 
@@ -23,6 +24,7 @@ class Order(Versioned):
     status: OrderStatus
     expires_at: datetime
     ticket: TicketSnapshot
+    cancel_reason: CancelReason | None = None  # set on cancelling; absent from older documents
 
     class Settings:
         name = "orders"

@@ -12,6 +12,7 @@ from enum import StrEnum
 from beanie import PydanticObjectId
 from bson import ObjectId
 
+from bus import CancelReason
 from modules.kernel import BadRequest, Forbidden, object_id_or_404
 
 ORDER_NOT_FOUND = "Order not found"
@@ -26,6 +27,18 @@ class OrderStatus(StrEnum):
 
 ACTIVE_STATUSES = (OrderStatus.CREATED, OrderStatus.AWAITING_PAYMENT, OrderStatus.COMPLETE)
 PAYABLE_STATUSES = (OrderStatus.CREATED, OrderStatus.AWAITING_PAYMENT)
+
+
+def status_label(status: OrderStatus, reason: CancelReason | None, *, time_left: bool) -> str:
+    """The status as a buyer reads it: a cancelled order says why. One cancelled before orders
+    recorded the reason is taken as expired if its window had run out."""
+    if status is OrderStatus.COMPLETE:
+        return "Complete"
+    if is_awaiting_payment(status):
+        return "Awaiting payment" if time_left else "Expired"
+    if reason is not None:
+        return "Expired" if reason == "expired" else "Cancelled"
+    return "Cancelled" if time_left else "Expired"
 
 
 def ensure_buyer(buyer_id: str, order_user_id: str) -> None:

@@ -22,7 +22,7 @@ from modules.kernel import (
     redirect,
 )
 from modules.orders.documents import Order
-from modules.orders.domain import OrderStatus, is_awaiting_payment
+from modules.orders.domain import status_label
 from modules.orders.use_cases import cancel_order, order_of, orders_of, place_order
 
 
@@ -97,13 +97,7 @@ def seconds_left(order: Order) -> int:
 
 
 def label(order: Order) -> str:
-    """The status as the buyer reads it. A cancelled order whose window had run out expired
-    (the order does not record who cancelled it, so a buyer's late look says Expired too)."""
-    if order.status is OrderStatus.COMPLETE:
-        return "Complete"
-    if is_awaiting_payment(order.status):
-        return "Awaiting payment" if seconds_left(order) > 0 else "Expired"
-    return "Expired" if seconds_left(order) == 0 else "Cancelled"
+    return status_label(order.status, order.cancel_reason, time_left=seconds_left(order) > 0)
 
 
 CLOSINGS = {

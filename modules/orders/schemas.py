@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from bus import CancelReason
 from modules.kernel import RequestBody, cents_to_number
 from modules.orders.documents import Order
 
@@ -31,6 +32,12 @@ class OrderOut(_Out):
     expires_at: datetime
     version: int
     ticket: OrderTicketOut
+    cancel_reason: CancelReason | None = Field(
+        default=None,
+        description="Why a cancelled order was cancelled: its time to pay ran out (expired) or "
+        "its buyer cancelled it (buyer); null while not cancelled, and for orders cancelled "
+        "before the reason was recorded.",
+    )
 
     @classmethod
     def of(cls, order: Order) -> OrderOut:
@@ -40,6 +47,7 @@ class OrderOut(_Out):
             status=order.status.value,
             expires_at=order.expires_at,
             version=order.version,
+            cancel_reason=order.cancel_reason,
             ticket=OrderTicketOut(
                 id=order.ticket.id,
                 title=order.ticket.title,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from pymongo.errors import DuplicateKeyError
 
-from bus import OrderCancelled, OrderCreated, PricedTicket, TicketRef
+from bus import CancelReason, OrderCancelled, OrderCreated, PricedTicket, TicketRef
 from modules.kernel import (
     BadRequest,
     CurrentUser,
@@ -90,7 +90,7 @@ async def cancel_order(transactions: Transactions, buyer: CurrentUser, order_id:
         ensure_buyer(buyer.id, order.user_id)
         ensure_cancellable(order.status)
         if order.status is not OrderStatus.CANCELLED:
-            await _cancel(unit, order)
+            await _cancel(unit, order, "buyer")
         return order
 
     return await transactions.run(work)
@@ -100,7 +100,7 @@ async def expire_order(unit: UnitOfWork, order_id: str) -> None:
     """A late or repeated expiration is harmless: only an order awaiting payment is cancelled."""
     order = await _load(unit, order_id)
     if is_awaiting_payment(order.status):
-        await _cancel(unit, order)
+        await _cancel(unit, order, "expired")
 
 
 async def settle_payment(unit: UnitOfWork, order_id: str) -> None:
@@ -113,15 +113,19 @@ async def settle_payment(unit: UnitOfWork, order_id: str) -> None:
         unit.publish(_cancellation(order))
 
 
-async def _cancel(unit: UnitOfWork, order: Order) -> None:
+async def _cancel(unit: UnitOfWork, order: Order, reason: CancelReason) -> None:
     order.status = OrderStatus.CANCELLED
+    order.cancel_reason = reason
     await unit.save_if_unchanged(order)
     unit.publish(_cancellation(order))
 
 
 def _cancellation(order: Order) -> OrderCancelled:
     return OrderCancelled(
-        id=str(order.id), version=order.version, ticket=TicketRef(id=order.ticket.id)
+        id=str(order.id),
+        version=order.version,
+        ticket=TicketRef(id=order.ticket.id),
+        reason=order.cancel_reason,
     )
 
 

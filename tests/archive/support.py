@@ -19,11 +19,9 @@ TICKETING = Path(sys.executable).parent / "ticketing"
 
 
 def archived_app(urls: ServerUrls, prefix: str, archive: Archive, **overrides: Any) -> Litestar:
-    """`build_app`'s app with the archive in its runtime, as `ticketing serve` runs it (the
-    runtime subscribes and starts it when the app starts)."""
-    app = build_app(urls, prefix, **overrides)
-    app.state.runtime.archive = archive
-    return app
+    """`build_app`'s app with the archive in its runtime and its timeline page, as `ticketing
+    serve` runs it (the runtime subscribes and starts it when the app starts)."""
+    return build_app(urls, prefix, archive=archive, **overrides)
 
 
 def environment(

@@ -82,6 +82,9 @@ def an_unpaid_order_expires(chromium: Browser, base_url: str) -> None:
         expect(buyer.page.get_by_label("Card number")).to_have_count(0)
         assert buyer.was_not_reloaded()
         expect(listed).to_be_visible(timeout=30_000)
+        buyer.page.get_by_role("link", name="My Orders").click()
+        expired = buyer.page.get_by_role("row", name=re.compile("Late show.*Expired"))
+        expect(expired).to_be_visible()
     finally:
         seller.close()
         buyer.close()

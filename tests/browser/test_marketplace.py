@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from bus.archive import Archive, ArchiveSettings
 from tests.browser.flows import LIVE_WITHIN_MS, an_unpaid_order_expires, sell_buy_and_pay
 from tests.browser.serving import served
+from tests.browser.timeline import the_timeline_grows_as_the_order_is_paid
 from tests.support.servers import ServerUrls
 
 
@@ -17,6 +19,15 @@ from tests.support.servers import ServerUrls
 @pytest.fixture
 def site(servers: ServerUrls) -> Iterator[str]:
     with served(servers) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def archived_site(servers: ServerUrls, tmp_path: Path) -> Iterator[str]:
+    """With the event archive, as `ticketing serve` runs it: the timeline pages are on."""
+    settings = ArchiveSettings(url=f"sqlite:///{tmp_path / 'archive.sqlite3'}")
+    archive = Archive.from_settings(settings, tmp_path)
+    with served(servers, archive=archive) as base_url:
         yield base_url
 
 
@@ -40,3 +51,9 @@ def test_an_unpaid_order_turns_expired_and_the_ticket_returns(
     chromium: Browser, short_window_site: str
 ) -> None:
     an_unpaid_order_expires(chromium, short_window_site)
+
+
+def test_the_timeline_opens_from_the_order_page_and_grows_by_itself(
+    chromium: Browser, archived_site: str
+) -> None:
+    the_timeline_grows_as_the_order_is_paid(chromium, archived_site)

@@ -101,7 +101,7 @@ class TestTheCallersSettings:
         self, helper: Helper
     ) -> None:
         processes = helper.ticketing_processes()
-        assert len(processes) == 7  # auth, tickets, two orders, payments, expiration, worker
+        assert len(processes) == 8  # auth, tickets, 2 orders, payments, expiration, worker, archive
 
         for child in processes:
             environ = dict(

@@ -35,6 +35,7 @@ class TestCancelOrder:
         assert response.status_code == 204
         cancelled = await show(client, buyer, order["id"])
         assert (cancelled["status"], cancelled["version"]) == ("cancelled", 1)
+        assert cancelled["cancelReason"] == "buyer"
         [envelope] = await announced(client, "order.cancelled", order["id"])
         assert envelope["producer"] == "orders"
         assert envelope["payload"] == {
@@ -43,6 +44,7 @@ class TestCancelOrder:
             "ticket": {
                 "id": ticket["id"],
             },
+            "reason": "buyer",
         }
         await await_ticket_holder(client, ticket["id"], None)
         listed = [t["id"] for t in (await client.get("/api/tickets")).json()]

@@ -18,7 +18,9 @@ class TestExpireOrder:
 
         await await_status(client, order["id"], "cancelled")
         await await_ticket_holder(client, order["ticket"]["id"], None)
-        assert len(await announced(client, "order.cancelled", order["id"])) == 1
+        [envelope] = await announced(client, "order.cancelled", order["id"])
+        assert envelope["payload"]["reason"] == "expired"
+        assert (await show(client, buyer, order["id"]))["cancelReason"] == "expired"
 
     async def test_a_repeated_expiration_cancels_once(self, client: AppClient) -> None:
         seller, buyer = await accounts(client, 2)
@@ -42,5 +44,6 @@ class TestExpireOrder:
         await publish(client, ExpirationComplete(order_id=order["id"]))
         await until_quiet(client.app)
 
-        assert (await show(client, buyer, order["id"]))["version"] == 1
+        shown = await show(client, buyer, order["id"])
+        assert (shown["version"], shown["cancelReason"]) == (1, "buyer")
         assert len(await announced(client, "order.cancelled", order["id"])) == 1

@@ -30,7 +30,16 @@ class TestPlaceOrder:
 
         assert response.status_code == 201, response.text
         order = response.json()
-        assert set(order) == {"id", "userId", "status", "expiresAt", "version", "ticket"}
+        assert set(order) == {
+            "id",
+            "userId",
+            "status",
+            "expiresAt",
+            "version",
+            "ticket",
+            "cancelReason",
+        }
+        assert order["cancelReason"] is None
         assert order["userId"] == buyer.id
         assert order["status"] == "created"
         assert order["version"] == 0

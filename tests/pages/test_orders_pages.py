@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bus import ExpirationComplete
 from tests.pages.support import HTMX, Browser, flash_of, text_of
+from tests.support.apps import AppClient
+from tests.support.events import publish
 from tests.support.waiting import eventually
 
 
@@ -63,6 +66,23 @@ class TestOrderPage:
         words = text_of(page)
         assert "Your order is cancelled." in words and "Status: Cancelled" in words
         assert "Card number" not in words and "hx-get" not in page.text
+
+    async def test_an_expired_order_says_expired_even_before_its_window_ends(
+        self, client: AppClient, seller: Browser, buyer: Browser
+    ) -> None:
+        """Expiry and the buyer's cancel are told apart by the reason orders records, not by
+        the clock (here the expiry is announced while the window is still open)."""
+        order_id = await buyer.purchase_once_known(await seller.sell("Opera night", "25.5"))
+        await publish(client, ExpirationComplete(order_id=order_id))
+
+        page = await eventually(
+            lambda: buyer.get(f"/orders/{order_id}"),
+            until=lambda p: "Awaiting payment" not in text_of(p),
+        )
+
+        assert "Status: Expired" in text_of(page)
+        assert "the time to pay ran out" in text_of(page)
+        assert "Opera night 25.50 Expired" in text_of(await buyer.get("/orders"))
 
 
 class TestMyOrders:

@@ -18,6 +18,7 @@ from app.factory import create_app
 from app.registry import select_modules
 from app.runtime import Runtime
 from app.settings import Settings, load_module_settings
+from bus.archive import Archive
 from bus.chaos import Chaos
 from modules.auth.passwords import HashCost, Passwords
 from modules.kernel import Module
@@ -56,6 +57,7 @@ def build_app(
     modules: str | None = None,
     chaos: Chaos | None = CHAOS,
     adapters: Mapping[str, Mapping[str, Any]] | None = None,
+    archive: Archive | None = None,
     **overrides: Any,
 ) -> Litestar:
     """The app on this test's databases. `overrides` set deployment or module settings by
@@ -79,6 +81,7 @@ def build_app(
         jwt_key=TEST_JWT_KEY,
         module_settings=load_module_settings(selected, **overrides),
         chaos=chaos,
+        archive=archive,
     )
 
 
