@@ -22,13 +22,13 @@ from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
 from app.health import BackgroundTasks, Check, dependency_checks, health_router
 from app.http_security import require_same_origin, security_headers
+from app.observability import LoopLag, metrics_router, observe_requests, sampler
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
 from app.web import csrf_config, in_the_layout, static_files, template_config
-from bus import set_correlation_id
 from bus.archive import Archive
 from bus.chaos import Chaos
-from bus.envelope import new_id
+from bus.context import set_module
 from modules.kernel import (
     RENEWED_SESSION,
     Module,
@@ -74,6 +74,7 @@ def create_app(
     session_store = redis_client(redis_url, decode_responses=False)
     sessions = Sessions(codec, session_store, settings.db_prefix)
     background = BackgroundTasks()
+    loop_lag = LoopLag()
     stripe = settings.stripe_publishable_key is not None
     checks = {
         **dependency_checks(runtime.databases, redis_url),
@@ -85,19 +86,22 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await loop_lag.start()
         await background.started_by(runtime.start)
         try:
             yield
         finally:
             await runtime.stop()
             await session_store.aclose()
+            await loop_lag.stop()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *(_module_router(running) for running in runtime.modules.values()),
             *([timeline_router(archive.store)] if archive else []),
             static_files(),
             health_router(checks),
+            metrics_router(sampler(runtime.bus, runtime.databases_by_module)),
         ],
         dependencies={
             "sessions": provide(sessions),
@@ -118,8 +122,11 @@ def create_app(
             title="Ticketing", version="0.1.0", path="/api/schema", render_plugins=[SwaggerPage()]
         ),
         plugins=[PydanticPlugin(prefer_alias=True)],
+        logging_config=None,  # app.observability configures logging, once, for the process
         debug=False,
     )
+    observe_requests(app)
+    return app
 
 
 def _module_router(running: RunningModule) -> Router:
@@ -132,13 +139,14 @@ def _module_router(running: RunningModule) -> Router:
             **running.wiring.dependencies,
         },
         tags=[running.module.name],
+        opt={"module": running.module.name},  # the request's module, in its logs and metrics
     )
 
 
 async def _before_request(request: Request[Any, Any, Any]) -> None:
     # async on purpose: Litestar runs a sync hook in a thread, and the context variable
-    # set there would never reach the handler.
-    set_correlation_id(request.headers.get("x-correlation-id") or new_id())
+    # set there would never reach the handler. (The correlation id is set before routing.)
+    set_module(request.route_handler.opt.get("module"))
     _require_json_body(request)
 
 

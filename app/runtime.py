@@ -19,6 +19,7 @@ from app.settings import Settings
 from bus import Bus
 from bus.archive import Archive
 from bus.chaos import Chaos
+from bus.context import working_as
 from bus.relay import Relay
 from modules.kernel import (
     Module,
@@ -85,7 +86,10 @@ class Runtime:
 
     def databases(self) -> list[AsyncDatabase[Any]]:
         """Each module's own database, for the readiness probe."""
-        return [running.transactions.database for running in self.modules.values()]
+        return list(self.databases_by_module().values())
+
+    def databases_by_module(self) -> dict[str, AsyncDatabase[Any]]:
+        return {name: running.transactions.database for name, running in self.modules.items()}
 
     async def start(self) -> None:
         for running in self.modules.values():
@@ -94,8 +98,9 @@ class Runtime:
                 document_models=list(running.module.documents),
             )
         for running in self.modules.values():  # before any event arrives: listeners use them
-            for service in running.wiring.services:
-                await service.start()
+            with working_as(running.module.name):  # the services' tasks log as their module
+                for service in running.wiring.services:
+                    await service.start()
         if self._consume:
             for running in self.modules.values():
                 for event_type, listener in running.wiring.listeners.items():
@@ -106,7 +111,8 @@ class Runtime:
             await self.archive.start()
         await self.bus.start()
         for running in self.modules.values():
-            await running.relay.start()
+            with working_as(running.module.name):
+                await running.relay.start()
 
     async def stop(self) -> None:
         for running in reversed(self.modules.values()):

@@ -7,9 +7,12 @@ their own storage, so the rule, its log lines and their levels live here only.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
-from bus.envelope import Envelope, set_correlation_id
+from bus import metrics
+from bus.context import handling
+from bus.envelope import Envelope
 from bus.interface import Handler, NotReadyYet, RetryPolicy
 
 log = logging.getLogger("bus.delivery")
@@ -39,6 +42,7 @@ class Bury:
 
 Decision = Ack | Retry | Bury
 ACK = Ack()
+OUTCOMES = {Ack: metrics.HANDLED, Retry: metrics.RETRIED, Bury: metrics.DEAD_LETTERED}
 
 
 def decide(attempts: int, error: Exception | None, policy: RetryPolicy) -> Decision:
@@ -52,7 +56,9 @@ def decide(attempts: int, error: Exception | None, policy: RetryPolicy) -> Decis
 
 
 def log_decision(decision: Decision, group: str, envelope: Envelope, attempts: int) -> None:
-    if isinstance(decision, Bury):
+    if isinstance(decision, Ack):
+        log.info("bus: %s handled %s (attempt %d)", group, envelope.subject, attempts)
+    elif isinstance(decision, Bury):
         log.error(
             "bus: %s gave up on %s %s after %d attempts: %s",
             group,
@@ -77,13 +83,16 @@ def log_decision(decision: Decision, group: str, envelope: Envelope, attempts: i
 async def deliver_once(
     handler: Handler, envelope: Envelope, *, group: str, attempts: int, policy: RetryPolicy
 ) -> Decision:
-    """Run `handler` once under the event's correlation id; return (and log) what follows."""
-    set_correlation_id(envelope.correlation_id)
+    """Run `handler` once as `group`'s work on the event, under its correlation id; return (and
+    log, and count) what follows."""
+    handling(envelope.correlation_id, group, envelope.event_id)
+    started = time.perf_counter()
     try:
         await handler(envelope)
     except Exception as error:
         decision = decide(attempts, error, policy)
     else:
         decision = ACK
+    metrics.delivered(OUTCOMES[type(decision)], envelope.subject, group, started)
     log_decision(decision, group, envelope, attempts)
     return decision

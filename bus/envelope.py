@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from bus.context import current_correlation_id, new_id, set_correlation_id
 from bus.events import EVENT_TYPES, Event
 
-_correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
-
-
-def current_correlation_id() -> str:
-    """The correlation id of the work in progress, or a fresh one if nothing set it."""
-    return _correlation_id.get() or new_id()
-
-
-def set_correlation_id(value: str | None) -> None:
-    _correlation_id.set(value)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
+__all__ = ("Envelope", "current_correlation_id", "new_id", "set_correlation_id")
 
 
 class Envelope(BaseModel):

@@ -10,6 +10,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from bus import metrics
 from bus.envelope import Envelope
 from bus.failpoints import crash_if_armed
 from bus.interface import Bus
@@ -97,6 +98,7 @@ class Relay:
     async def _publish(self, envelopes: list[Envelope]) -> None:
         for envelope in envelopes:
             await self._bus.publish(envelope)
+            metrics.published(envelope.subject, envelope.producer, envelope.occurred_at)
             crash_if_armed("relay.after_publish")
         if envelopes:
             await self._outbox.delete_many({"_id": {"$in": [e.event_id for e in envelopes]}})

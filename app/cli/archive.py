@@ -14,9 +14,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
-from app.cli.serve import address_settings, configure_logging
+from app.cli.serve import address_settings
 from app.environment import attached_environment
 from app.factory import create_app
+from app.observability import configure_logging
 from app.settings import Settings, load_settings
 from bus.archive import (
     CONCURRENCY,

@@ -57,6 +57,7 @@ class Lifecycle:
             host=host,
             port=port,
             log_level=log_level.lower(),
+            log_config=None,  # its loggers propagate to ours: one format, with the context
             access_log=False,
             timeout_graceful_shutdown=max(1, int(min(10.0, self._grace / 3))),
         )

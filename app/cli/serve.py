@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from typing import Any
 
 from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
 from app.environment import local_environment
 from app.factory import create_app
 from app.health import embedded_readiness
+from app.observability import configure_logging
 from app.registry import select_modules
-from app.settings import Settings, load_module_settings, load_settings
+from app.settings import load_module_settings, load_settings
 from bus.archive import Archive, load_archive_settings
 
 
@@ -66,9 +66,3 @@ def run(args: argparse.Namespace) -> int:
         return lifecycle.serve(
             app, host=settings.host, port=settings.port, log_level=settings.log_level
         )
-
-
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )

@@ -1,8 +1,8 @@
 """`ticketing worker`: the dramatiq worker firing order expiries, alone (split mode).
 
-It serves only `/healthz` and `/readyz`, on TICKETING_HEALTH_PORT, so that its
-probes and its life (signals, a dead server, the grace period) are a served
-process's.
+It serves only `/healthz`, `/readyz` and `/metrics`, on TICKETING_HEALTH_PORT, so
+that its probes, its scrapes and its life (signals, a dead server, the grace
+period) are a served process's.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 from litestar import Litestar
 
 from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
-from app.cli.serve import configure_logging
 from app.environment import Endpoints, local_environment
 from app.health import (
     BackgroundTasks,
@@ -23,6 +22,7 @@ from app.health import (
     embedded_readiness,
     health_router,
 )
+from app.observability import LoopLag, configure_logging, metrics_router, sampler
 from app.registry import select_modules
 from app.runtime import Runtime
 from app.settings import load_module_settings, load_settings
@@ -59,6 +59,7 @@ def run(_: argparse.Namespace) -> int:
 def worker_app(runtime: Runtime, endpoints: Endpoints) -> Litestar:
     """Expiration's services (worker, sweep) and relay, without consuming its events."""
     background = BackgroundTasks()
+    loop_lag = LoopLag()
     checks = {
         **dependency_checks(runtime.databases, endpoints.redis_url),
         "relay": background.running,
@@ -67,10 +68,16 @@ def worker_app(runtime: Runtime, endpoints: Endpoints) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await loop_lag.start()
         await background.started_by(runtime.start)
         try:
             yield
         finally:
             await runtime.stop()
+            await loop_lag.stop()
 
-    return Litestar(route_handlers=[health_router(checks)], lifespan=[lifespan], debug=False)
+    routes = [
+        health_router(checks),
+        metrics_router(sampler(runtime.bus, runtime.databases_by_module)),
+    ]
+    return Litestar(route_handlers=routes, lifespan=[lifespan], logging_config=None, debug=False)

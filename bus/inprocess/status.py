@@ -15,7 +15,8 @@ Collection = AsyncCollection[dict[str, Any]]
 async def group_statuses(
     deliveries: Collection, dead_letters: Collection, now: datetime
 ) -> list[GroupStatus]:
-    """Held (leased or waiting for a retry) counts as pending, like a Redis pending entry."""
+    """Held (leased or waiting for a retry) counts as pending, like a Redis pending entry; the
+    dead letters are the group's, on each of its rows, as the Redis bus keeps them."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     counts = {
         "total": {"$sum": 1},
@@ -26,6 +27,9 @@ async def group_statuses(
         rows[(row["_id"]["group"], row["_id"]["subject"])] = row
     for row in await _group_counts(dead_letters, {"dead": {"$sum": 1}}):
         rows.setdefault((row["_id"]["group"], row["_id"]["subject"]), {}).update(row)
+    dead: dict[str, int] = {}
+    for (group, _), row in rows.items():
+        dead[group] = dead.get(group, 0) + row.get("dead", 0)
     return [
         GroupStatus(
             subject=subject,
@@ -36,7 +40,7 @@ async def group_statuses(
             oldest_pending_age=(
                 (now - row["oldest"].generation_time).total_seconds() if row.get("oldest") else None
             ),
-            dead_letters=row.get("dead", 0),
+            dead_letters=dead[group],
         )
         for (group, subject), row in sorted(rows.items())
     ]

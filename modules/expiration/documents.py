@@ -17,6 +17,8 @@ class Expiry(Versioned):
 
     expires_at: datetime
     state: ExpiryState
+    # The order's creation's: its expiry's event (and log lines) carry it, message or sweep.
+    correlation_id: str | None = None
 
     class Settings:
         name = "expiries"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bus import Event, OrderCancelled, OrderCreated
+from modules.expiration import metrics
 from modules.expiration.scheduler import ExpiryScheduler
 from modules.expiration.use_cases import drop_expiry, record_expiry
 from modules.kernel import Listener, UnitOfWork
@@ -20,5 +21,6 @@ def listeners(scheduler: ExpiryScheduler) -> Mapping[type[Event], Listener]:
         # expiry that does not exist and does nothing; the retry enqueues again.
         if await record_expiry(unit, event.id, event.expires_at):
             await scheduler.schedule(event.id, event.expires_at)
+            metrics.SCHEDULED.inc()
 
     return {OrderCreated: on_order_created, OrderCancelled: on_order_cancelled}

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from beanie import PydanticObjectId
 
-from bus import ExpirationComplete
+from bus import ExpirationComplete, current_correlation_id, set_correlation_id
+from modules.expiration import metrics
 from modules.expiration.documents import Expiry
 from modules.expiration.domain import ExpiryState, after_cancellation, fires, sweep_cutoff
 from modules.kernel import Transactions, UnitOfWork
@@ -21,7 +22,10 @@ async def record_expiry(unit: UnitOfWork, order_id: str, expires_at: datetime) -
     if await unit.get(Expiry, PydanticObjectId(order_id)):
         return False
     expiry = Expiry(
-        id=PydanticObjectId(order_id), expires_at=expires_at, state=ExpiryState.SCHEDULED
+        id=PydanticObjectId(order_id),
+        expires_at=expires_at,
+        state=ExpiryState.SCHEDULED,
+        correlation_id=current_correlation_id(),
     )
     await unit.insert(expiry)
     return True
@@ -49,12 +53,17 @@ async def fire_expiry(transactions: Transactions, order_id: str) -> bool:
         expiry = await unit.get(Expiry, PydanticObjectId(order_id))
         if expiry is None or not fires(expiry.state):
             return False
+        set_correlation_id(expiry.correlation_id)  # for the event below, and the log line
         expiry.state = ExpiryState.FIRED
         await unit.save_if_unchanged(expiry)
         unit.publish(ExpirationComplete(order_id=order_id))
         return True
 
-    return await transactions.run(work)
+    fired = await transactions.run(work)
+    if fired:
+        metrics.FIRED.inc()
+        log.info("expiration: the window of order %s is over", order_id)
+    return fired
 
 
 async def sweep_overdue(transactions: Transactions) -> int:
@@ -62,7 +71,9 @@ async def sweep_overdue(transactions: Transactions) -> int:
     fired = 0
     for order_id in await overdue_order_ids(sweep_cutoff(datetime.now(UTC))):
         fired += await fire_expiry(transactions, order_id)
+    set_correlation_id(None)  # the sweep's own line belongs to no order
     if fired:
+        metrics.SWEPT.inc(fired)
         log.warning("expiration sweep fired %d expiries whose message was lost", fired)
     return fired
 

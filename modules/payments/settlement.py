@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from bus import PaymentCreated
 from modules.kernel import BadRequest, Transactions, UnitOfWork
+from modules.payments import metrics
 from modules.payments.documents import Payment, PaymentStatus
 from modules.payments.providers import Charge, PaymentProvider
 
@@ -42,22 +43,27 @@ async def record_charge(
         return payment
 
     try:
-        return await transactions.run(work)
+        payment = await transactions.run(work)
     except DuplicateKeyError:
         await refund_lost_race(transactions, provider, payment_id, charge)
         raise BadRequest(ALREADY_PAID) from None
+    metrics.settled("succeeded")
+    return payment
 
 
 async def record_failure(
     transactions: Transactions, payment_id: PydanticObjectId, reason: str
 ) -> None:
-    async def work(unit: UnitOfWork) -> None:
+    async def work(unit: UnitOfWork) -> bool:
         payment = await _load(unit, payment_id)
-        if payment.status is PaymentStatus.PENDING:
-            payment.status, payment.failure = PaymentStatus.FAILED, reason
-            await unit.save_if_unchanged(payment)
+        if payment.status is not PaymentStatus.PENDING:
+            return False
+        payment.status, payment.failure = PaymentStatus.FAILED, reason
+        await unit.save_if_unchanged(payment)
+        return True
 
-    await transactions.run(work)
+    if await transactions.run(work):
+        metrics.settled("failed")
 
 
 async def refund_lost_race(
@@ -78,6 +84,7 @@ async def refund_lost_race(
         await unit.save_if_unchanged(payment)
 
     await transactions.run(work)
+    metrics.settled("refunded")
 
 
 async def reconcile(

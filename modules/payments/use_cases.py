@@ -17,6 +17,7 @@ from modules.kernel import (
     UnitOfWork,
     object_id_or_404,
 )
+from modules.payments import metrics
 from modules.payments.documents import LIVE_STATUSES, OrderReplica, Payment, PaymentStatus
 from modules.payments.domain import PayableOrder, ensure_payable, payment_request
 from modules.payments.providers import CardDeclined, PaymentProvider
@@ -72,6 +73,7 @@ async def refund_if_paid(unit: UnitOfWork, provider: PaymentProvider, order_id: 
     refund = await provider.refund(payment.charge_id, idempotency_key=f"refund-{order_id}")
     payment.status, payment.refund_id = PaymentStatus.REFUNDED, refund.id
     await unit.save_if_unchanged(payment)
+    metrics.settled("refunded")  # counted again in the rare case its transaction is retried
 
 
 async def _record_attempt(transactions: Transactions, attempt: Payment) -> None:

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from bus import Envelope, Handler, NotReadyYet, RetryPolicy
+from bus.context import log_fields
 from bus.delivery import ACK, Bury, Retry, decide, deliver_once
 from tests.bus.recording import ticket_created
 
@@ -73,18 +74,18 @@ class TestDeliverOnce:
         assert record.levelno == level
         assert "orders" in record.message and envelope.event_id in record.message
 
-    async def test_a_success_is_acknowledged_silently(
+    async def test_a_success_is_one_info_line_under_the_events_context(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:
+        """So that one request can be followed through every handler it causes, by its logs."""
         caplog.set_level(logging.DEBUG, logger="bus.delivery")
+        envelope = ticket_created()
 
         decision = await deliver_once(
-            raising(None),
-            ticket_created(),
-            group="orders",
-            attempts=1,
-            policy=POLICY,
+            raising(None), envelope, group="orders", attempts=1, policy=POLICY
         )
 
         assert decision == ACK
-        assert caplog.records == []
+        [record] = caplog.records
+        assert record.levelno == logging.INFO and "orders handled ticket.created" in record.message
+        assert log_fields() == (envelope.correlation_id, "orders", envelope.event_id)

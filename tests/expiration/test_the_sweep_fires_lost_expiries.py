@@ -44,6 +44,21 @@ class TestSweepingOnDemand:
         assert len(await completions(client, order_id)) == 1
         assert await expiry_state(client, order_id) == "fired"
 
+    async def test_the_fired_event_carries_the_correlation_id_of_the_orders_creation(
+        self, client: AppClient
+    ) -> None:
+        """So that the expiry's lines in any process belong to the request that ordered."""
+        order_id = new_id()
+        [created] = await publish(
+            client, order_created(order_id, expires_at=in_seconds(LONG_OVERDUE))
+        )
+        await eventually(lambda: processed(client, created))
+
+        assert await sweep(client) == 1
+
+        [completion] = await await_published_completion(client, order_id)
+        assert completion["envelope"]["correlation_id"] == created.correlation_id
+
     async def test_an_order_whose_message_nobody_consumes_is_fired_by_the_sweep(
         self, client: AppClient, queues: DramatiqQueues
     ) -> None:
