@@ -96,6 +96,7 @@ BUYER_PAGES = {
     "order-open": "/orders/{open}",
     "order-paid": "/orders/{paid}",
     "my-orders": "/orders",
+    "timeline": "/timeline/{paid}",
 }
 SELLER_PAGES = {"sell": "/tickets/new", "my-tickets": "/tickets/mine"}
 
