@@ -20,6 +20,8 @@ from typing import Any
 import httpcore
 import uvicorn
 
+from app.cli.lifecycle import FAST_PROTOCOLS
+
 MAX_BODY_BYTES = 1024 * 1024
 DRAIN_BYTES = 16 * 1024 * 1024  # read past the limit this far, so the caller hears the 413
 TIMEOUTS = {"connect": 5.0, "read": 60.0, "write": 60.0, "pool": 10.0}
@@ -186,7 +188,9 @@ def main() -> None:
     parser.add_argument("--routes", required=True, help="JSON: path prefix -> upstream URLs")
     args = parser.parse_args()
     front = Front(json.loads(args.routes))
-    uvicorn.run(front, host=args.host, port=args.port, log_level="warning", lifespan="on")
+    uvicorn.run(
+        front, host=args.host, port=args.port, log_level="warning", lifespan="on", **FAST_PROTOCOLS
+    )
 
 
 if __name__ == "__main__":
