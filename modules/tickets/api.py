@@ -18,7 +18,7 @@ from modules.kernel import (
     error_responses,
     next_page_link,
 )
-from modules.tickets.schemas import TicketBody, TicketOut
+from modules.tickets.schemas import TicketBody, TicketListed, TicketOut
 from modules.tickets.use_cases import available_tickets, create_ticket, get_ticket, update_ticket
 
 
@@ -40,12 +40,13 @@ class TicketsApi(Controller):
         self,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
         cursor: FromQuery[str | None] = None,
-    ) -> Response[list[TicketOut]]:
+    ) -> Response[list[TicketListed]]:
         """Tickets on sale, oldest first; a full page carries a `Link` to the next one."""
         page = PageRequest.of(limit, cursor)
         documents = await available_tickets(page)
         links = next_page_link(self.path, page, [document["_id"] for document in documents])
-        return Response([TicketOut.of_document(document) for document in documents], headers=links)
+        listed = [TicketListed.of_document(document) for document in documents]
+        return Response(listed, headers=links)
 
     @get("/{ticket_id:str}", responses=error_responses(404))
     async def show(self, ticket_id: FromPath[str]) -> TicketOut:
