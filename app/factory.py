@@ -68,7 +68,9 @@ def create_app(
         jwt_key, timedelta(seconds=settings.session_ttl), secure_cookie=settings.cookie_secure
     )
     session_store = redis_client(redis_url, decode_responses=False)
-    sessions = Sessions(codec, session_store, settings.db_prefix)
+    sessions = Sessions(
+        codec, session_store, settings.db_prefix, liveness_bound=settings.session_check_cache
+    )
     background = BackgroundTasks()
     checks = {
         **dependency_checks(runtime.databases, redis_url),
@@ -79,9 +81,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await background.started_by(runtime.start)
+        await sessions.liveness.start()
         try:
             yield
         finally:
+            await sessions.liveness.stop()
             await runtime.stop()
             await session_store.aclose()
 
