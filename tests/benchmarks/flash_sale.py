@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 
 from app.split.deployment import SplitDeployment
-from tests.benchmarks.report import percentile
+from tests.benchmarks.report import CpuMeter, percentile
 from tests.benchmarks.server import NO_ABUSE_LIMITS, running_stack
 from tests.support.api import Account, create_ticket, sign_up
 
@@ -27,7 +28,9 @@ NOT_KNOWN_YET = 404  # orders answers 404 until it has heard of the ticket
 SIGN_UPS_AT_ONCE = 16
 
 
-async def flash_sale(base: str, buyers: int, tickets: int) -> dict[str, Any]:
+async def flash_sale(
+    base: str, buyers: int, tickets: int, watched: dict[str, psutil.Process] | None = None
+) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=buyers, max_keepalive_connections=buyers)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         seller = await sign_up(http)
@@ -46,11 +49,13 @@ async def flash_sale(base: str, buyers: int, tickets: int) -> dict[str, Any]:
                     return response
                 await asyncio.sleep(0.05)
 
+        meter = CpuMeter(**(watched or {}))
         started = time.perf_counter()
         responses = await asyncio.gather(*(buy(n, buyer) for n, buyer in enumerate(people)))
         answered = time.perf_counter() - started
         await _all_reserved(http, set(ticket_ids))
         settled = time.perf_counter() - started
+        cpu = meter.shares()
     statuses = Counter(response.status_code for response in responses)
     return {
         "buyers": buyers,
@@ -63,6 +68,7 @@ async def flash_sale(base: str, buyers: int, tickets: int) -> dict[str, Any]:
         "settled_s": settled,
         "p50_ms": percentile(latencies, 0.5) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
+        "cpu": cpu,
     }
 
 
@@ -89,7 +95,8 @@ async def _all_reserved(
 
 def in_one_process(buyers: int, tickets: int) -> dict[str, Any]:
     with running_stack() as stack:
-        figures = asyncio.run(flash_sale(stack.base, buyers, tickets))
+        watched = {"app": stack.app, "database": stack.database}
+        figures = asyncio.run(flash_sale(stack.base, buyers, tickets, watched))
         figures["app_rss_mb"] = stack.app.memory_info().rss / 2**20
     return figures
 
@@ -112,6 +119,7 @@ def report(label: str, figures: dict[str, Any]) -> None:
         else "FAILED"
     )
     memory = f", app RSS after {figures['app_rss_mb']:.0f} MB" if "app_rss_mb" in figures else ""
+    memory += "".join(f", {name} CPU {share:.0f}%" for name, share in figures["cpu"].items())
     print(
         f"{label}: {verdict}: {figures['orders']} orders for {figures['tickets']} tickets, "
         f"{figures['refused']} refused, {figures['server_errors']} server errors "
