@@ -20,8 +20,6 @@ from typing import Any
 import httpcore
 import uvicorn
 
-from app.cli.lifecycle import FAST_PROTOCOLS
-
 MAX_BODY_BYTES = 1024 * 1024
 DRAIN_BYTES = 16 * 1024 * 1024  # read past the limit this far, so the caller hears the 413
 TIMEOUTS = {"connect": 5.0, "read": 60.0, "write": 60.0, "pool": 10.0}
@@ -40,6 +38,9 @@ HOP_BY_HOP = {
 }
 NOT_RELAYED = HOP_BY_HOP - {b"content-length"}  # an answer keeps its length
 FORWARDED = {b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host", b"forwarded"}
+# The apps parse HTTP with httptools, which knows only registered methods and answers any
+# other with a bare-text 400; the edge answers those itself, in the error format.
+KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 Scope = dict[str, Any]
 
@@ -82,6 +83,9 @@ class Front:
         prefix = next((p for p in self._prefixes if path == p or path.startswith(p + "/")), None)
         if prefix is None or self._pool is None:
             await _error(send, 404, "Not found")
+            return
+        if scope["method"] not in KNOWN_METHODS:
+            await _error(send, 405, "Method not allowed")
             return
         try:
             body = await _read_body(receive)
@@ -188,8 +192,9 @@ def main() -> None:
     parser.add_argument("--routes", required=True, help="JSON: path prefix -> upstream URLs")
     args = parser.parse_args()
     front = Front(json.loads(args.routes))
+    # h11, not httptools: h11 reads any method token, so the front can answer it (see above).
     uvicorn.run(
-        front, host=args.host, port=args.port, log_level="warning", lifespan="on", **FAST_PROTOCOLS
+        front, host=args.host, port=args.port, log_level="warning", lifespan="on", http="h11"
     )
 
 
