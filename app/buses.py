@@ -19,7 +19,7 @@ def build_bus(
     mongo: AsyncMongoClient[dict[str, Any]],
     redis_url: str,
     chaos: Chaos | None = None,
-    concurrency: int = 8,
+    concurrency: int = 16,
 ) -> Bus:
     """The configured bus; with `chaos`, wrapped so handlers see duplicates and reordering.
     `concurrency`: deliveries in flight per group and process."""
