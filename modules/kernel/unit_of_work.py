@@ -131,9 +131,11 @@ class Transactions:
         finally:
             self._slots.release()
         if committed:
-            self._on_commit(committed)
+            # Hooks first: the relay then gets the envelopes at the same point of the request
+            # as without hooks, after which nothing awaits before the answer goes out.
             for hook in self._after_commit:
                 await hook(committed)
+            self._on_commit(committed)
         return result
 
 
