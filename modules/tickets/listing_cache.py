@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import msgspec
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bus import Envelope
 from modules.kernel import DEFAULT_PAGE, PageRequest, next_page_link
@@ -73,7 +74,11 @@ class ListingCache:
     async def page(self, page: PageRequest, path: str) -> Listing:
         if page != FIRST_PAGE:
             return await read_listing(page, path)
-        version = await self._client().get(self._key) or b"0"
+        try:
+            version = await self._client().get(self._key) or b"0"
+        except RedisError:
+            log.warning("listing: version unreadable; reading the listing from Mongo")
+            return await read_listing(page, path)  # the listing never needed Redis before
         cached = self._cached
         if (
             cached is not None

@@ -95,3 +95,15 @@ class TestListingETag:
 
         assert again.status_code == 200 and again.headers["etag"] != first.headers["etag"]
         assert ticket["id"] in [listed["id"] for listed in again.json()]
+
+    async def test_without_redis_the_listing_is_read_from_mongo(self, client: AppClient) -> None:
+        ticket = await create_ticket(client, await sign_up(client))
+        [cache] = runtime_of(client).modules["tickets"].wiring.services
+        # The cache cut off its Redis: nothing listens on port 1.
+        reachable, cache._redis = cache._redis, Redis.from_url("redis://127.0.0.1:1")
+
+        try:
+            assert ticket["id"] in await listed_ids(client)
+        finally:
+            await cache._redis.aclose()
+            cache._redis = reachable
