@@ -13,7 +13,8 @@ from bus.chaos import Chaos, ChaosBus
 from bus.inprocess import InProcessBus
 from bus.redis_streams import RedisStreamsBus
 
-DEFAULT_CONCURRENCY = 8
+# Deliveries in flight per group and process: concurrent handler commits share disk syncs.
+DEFAULT_CONCURRENCY = 16
 
 
 def build_bus(

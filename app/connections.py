@@ -22,6 +22,10 @@ SERVER_SELECTION_TIMEOUT = 3.0
 CONNECT_TIMEOUT = 2.0
 SOCKET_TIMEOUT = 10.0
 REDIS_RETRIES = 3
+# A burst of requests waits its turn for a connection rather than failing: the default pool
+# raises "Too many connections" past its size, a 503 for the 101st buyer of a flash sale.
+REDIS_CONNECTIONS = 64
+REDIS_POOL_WAIT = 5.0
 
 
 def mongo_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
@@ -42,13 +46,16 @@ def redis_client(
 
     `from_url` alone retries nothing: after Redis restarts, the first command on
     each pooled connection fails. A blocking reader passes a `socket_timeout`
-    longer than its block time.
+    longer than its block time. The pool blocks when all its connections are busy.
     """
-    return redis.Redis.from_url(
+    pool = redis.BlockingConnectionPool.from_url(
         url,
+        max_connections=REDIS_CONNECTIONS,
+        timeout=REDIS_POOL_WAIT,
         decode_responses=decode_responses,
         socket_connect_timeout=CONNECT_TIMEOUT,
         socket_timeout=socket_timeout,
         retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), REDIS_RETRIES),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
+    return redis.Redis.from_pool(pool)

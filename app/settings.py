@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     db_prefix: str = Field(default="ticketing", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,30}$")
     jwt_key: JwtKey | None = None
     session_ttl: int = Field(default=24 * 3600, gt=0)  # sliding: renewed past half its life
+    # seconds a process trusts that a session it saw open still is, unless it hears a close
+    session_check_cache: float = Field(default=1.0, ge=0, le=60)
     cookie_secure: bool = False
     instance: str | None = None
     bus_max_attempts: int = Field(default=10, ge=1)

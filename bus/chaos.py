@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bus.envelope import Envelope
@@ -37,6 +38,10 @@ class ChaosBus:
     async def publish(self, envelope: Envelope) -> None:
         for _ in range(self._chaos.copies):
             await self._inner.publish(envelope)
+
+    async def publish_all(self, envelopes: Sequence[Envelope]) -> None:
+        for _ in range(self._chaos.copies):
+            await self._inner.publish_all(envelopes)
 
     async def start(self) -> None:
         await self._inner.start()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -61,6 +61,9 @@ class Bus(Protocol):
 
     async def publish(self, envelope: Envelope) -> None:
         """Durably hand `envelope` to every group subscribed to its subject."""
+
+    async def publish_all(self, envelopes: Sequence[Envelope]) -> None:
+        """`publish` for several at once, in as few round trips as the bus allows (the relay)."""
 
     async def start(self) -> None: ...
 

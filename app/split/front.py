@@ -45,6 +45,9 @@ HOP_BY_HOP = {
 NOT_RELAYED = HOP_BY_HOP - {b"content-length"}  # an answer keeps its length
 FORWARDED = {b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host", b"forwarded"}
 REREAD_EVERY = 0.05  # seconds between looks at the routes file
+# The apps parse HTTP with httptools, which knows only registered methods and answers any
+# other with a bare-text 400; the edge answers those itself, in the error format.
+KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 Routes = dict[str, list[str]]
 
@@ -119,6 +122,9 @@ class Front:
         prefix = table.prefix_of(scope["path"])
         if prefix is None or self._pool is None:
             await _error(send, 404, "Not found")
+            return
+        if scope["method"] not in KNOWN_METHODS:
+            await _error(send, 405, "Method not allowed")
             return
         try:
             body = await _read_body(receive)
@@ -241,7 +247,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     front = Front(read_routes(args.routes), routes_file=args.routes)
-    uvicorn.run(front, host=args.host, port=args.port, log_level="warning", lifespan="on")
+    # h11, not httptools: h11 reads any method token, so the front can answer it (see above).
+    uvicorn.run(
+        front, host=args.host, port=args.port, log_level="warning", lifespan="on", http="h11"
+    )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -49,17 +50,27 @@ class InProcessBus:
         self._handlers[group][subject] = handler
 
     async def publish(self, envelope: Envelope) -> None:
-        groups = [name for name, handlers in self._handlers.items() if envelope.subject in handlers]
-        if groups:
-            await self._deliver_to(groups, envelope)
+        await self.publish_all([envelope])
+
+    async def publish_all(self, envelopes: Sequence[Envelope]) -> None:
+        """Every delivery of every envelope in one write."""
+        await self._deliver(
+            [(self._subscribers(envelope.subject), envelope) for envelope in envelopes]
+        )
 
     async def redeliver(self, group: str, envelope: Envelope) -> None:
         """One delivery for `group` alone; a consumer of it in another process scans it up."""
-        await self._deliver_to([group], envelope)
+        await self._deliver([([group], envelope)])
 
-    async def _deliver_to(self, groups: list[str], envelope: Envelope) -> None:
+    def _subscribers(self, subject: str) -> list[str]:
+        return [name for name, handlers in self._handlers.items() if subject in handlers]
+
+    async def _deliver(self, batch: list[tuple[list[str], Envelope]]) -> None:
+        groups = {group for subscribers, _ in batch for group in subscribers}
+        if not groups:
+            return
         local = all(group in self._groups and self._groups[group].running for group in groups)
-        deliveries = await self._store.add(groups, envelope, self._ack_wait if local else None)
+        deliveries = await self._store.add(batch, self._ack_wait if local else None)
         if local:
             for delivery in deliveries:
                 self._groups[delivery["group"]].offer(delivery, claimed=True)

@@ -38,16 +38,18 @@ class DeliveryStore:
         await self._dead_letters.create_index([("group", ASCENDING), ("dead_at", ASCENDING)])
 
     async def add(
-        self, groups: list[str], envelope: Envelope, lease: timedelta | None
+        self, batch: list[tuple[list[str], Envelope]], lease: timedelta | None
     ) -> list[Delivery]:
-        """One delivery per group in one write; with a `lease`, born claimed by the caller."""
-        document = envelope.to_document()
-        if lease is None:
-            deliveries = [_delivery(group, document, now(), attempts=0) for group in groups]
-        else:
-            due_at = now(lease)
-            deliveries = [_delivery(group, document, due_at, attempts=1) for group in groups]
-        await self._deliveries.insert_many(deliveries)
+        """One delivery per group of each envelope, all in one write; with a `lease`, born
+        claimed by the caller."""
+        due_at, attempts = (now(), 0) if lease is None else (now(lease), 1)
+        deliveries = [
+            _delivery(group, envelope.to_document(), due_at, attempts)
+            for groups, envelope in batch
+            for group in groups
+        ]
+        if deliveries:
+            await self._deliveries.insert_many(deliveries)
         return deliveries
 
     async def claim(self, delivery: Delivery, lease: timedelta) -> Delivery | None:
@@ -64,8 +66,8 @@ class DeliveryStore:
         cursor = self._deliveries.find({"group": group, "due_at": {"$lte": now()}})
         return await cursor.limit(limit).to_list()
 
-    async def acknowledge(self, delivery_id: ObjectId) -> None:
-        await self._deliveries.delete_one({"_id": delivery_id})
+    async def acknowledge(self, delivery_ids: list[ObjectId]) -> None:
+        await self._deliveries.delete_many({"_id": {"$in": delivery_ids}})
 
     async def retry_later(self, delivery: Delivery, delay: float, error: str) -> Delivery:
         waiting = {**delivery, "due_at": now(timedelta(seconds=delay)), "last_error": error}

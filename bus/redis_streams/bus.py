@@ -7,6 +7,7 @@ import contextlib
 import socket
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
@@ -55,12 +56,19 @@ class RedisStreamsBus:
         self._handlers[group][subject] = handler
 
     async def publish(self, envelope: Envelope) -> None:
-        await self._client.xadd(
-            self._keys.stream(envelope.subject),
-            {"envelope": envelope.model_dump_json()},
-            maxlen=self._max_length,
-            approximate=True,
-        )
+        await self.publish_all([envelope])
+
+    async def publish_all(self, envelopes: Sequence[Envelope]) -> None:
+        """One round trip: the XADDs pipelined (not a transaction: each stands alone)."""
+        async with self._client.pipeline(transaction=False) as pipe:
+            for envelope in envelopes:
+                pipe.xadd(
+                    self._keys.stream(envelope.subject),
+                    {"envelope": envelope.model_dump_json()},
+                    maxlen=self._max_length,
+                    approximate=True,
+                )
+            await pipe.execute()
 
     async def start(self) -> None:
         for group, handlers in self._handlers.items():

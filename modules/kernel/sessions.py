@@ -9,6 +9,7 @@ from collections import OrderedDict
 from litestar.datastructures import Cookie
 from redis.asyncio import Redis
 
+from modules.kernel.liveness import Liveness
 from modules.kernel.session import CurrentUser, SessionCodec
 
 VERIFIED_CACHE_SIZE = 10_000
@@ -20,15 +21,19 @@ class Sessions:
     A token is accepted only while its session is open in Redis: signing out
     (or "everywhere") closes it for every process at once, and a token forged
     for a user who never signed in names no open session. Decoding a token is
-    the costly part, so verified tokens are kept in a small cache bounded by
-    their expiry; the open-session check is one Redis GET and is never cached.
+    costly, so verified tokens are kept in a small cache bounded by their expiry;
+    the open-session check is one Redis GET, skipped while `liveness` saw the
+    session open less than `liveness_bound` seconds ago and heard no close of it.
     """
 
-    def __init__(self, codec: SessionCodec, redis: Redis, namespace: str):
+    def __init__(
+        self, codec: SessionCodec, redis: Redis, namespace: str, liveness_bound: float = 0
+    ):
         self.codec = codec
         self._redis = redis
         self._namespace = namespace
         self._verified: OrderedDict[str, CurrentUser] = OrderedDict()
+        self.liveness = Liveness(redis, f"{namespace}:sessions-closed", liveness_bound)
 
     async def open(self, user_id: str, email: str) -> Cookie:
         session_id = secrets.token_urlsafe(16)
@@ -45,8 +50,15 @@ class Sessions:
         user = self._decoded(token)
         if user is None:
             return None
-        owner = await self._redis.get(self._session_key(user.session_id))
-        return user if owner is not None and _text(owner) == user.id else None
+        owner = self.liveness.owner(user.session_id)
+        if owner is None:
+            checkpoint = self.liveness.checkpoint()
+            stored = await self._redis.get(self._session_key(user.session_id))
+            if stored is None:
+                return None
+            owner = _text(stored)
+            self.liveness.remember(user.session_id, owner, checkpoint)
+        return user if owner == user.id else None
 
     def due_for_renewal(self, user: CurrentUser) -> bool:
         """Past half its life: the session slides forward while it is being used."""
@@ -63,12 +75,14 @@ class Sessions:
             multi.delete(self._session_key(user.session_id))
             multi.srem(self._user_key(user.id), user.session_id)
             await multi.execute()
+        await self.liveness.announce_closed([user.session_id])
 
     async def close_all(self, user_id: str) -> None:
         """Sign out everywhere: every session of this user, on every device."""
-        session_ids = await self._redis.smembers(self._user_key(user_id))
-        keys = [self._session_key(_text(session_id)) for session_id in session_ids]
+        session_ids = [_text(id_) for id_ in await self._redis.smembers(self._user_key(user_id))]
+        keys = [self._session_key(session_id) for session_id in session_ids]
         await self._redis.delete(self._user_key(user_id), *keys)
+        await self.liveness.announce_closed(session_ids)
 
     def _decoded(self, token: str | None) -> CurrentUser | None:
         if not token:

@@ -6,6 +6,7 @@ of its own, so nothing it writes can miss the transaction that carries its event
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -15,6 +16,7 @@ from beanie.odm.utils.encoder import Encoder
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ExecutionTimeout
 
 from bus import Envelope, Event
 from bus.outbox import OUTBOX, outbox_entry
@@ -80,6 +82,12 @@ class UnitOfWork:
 
 # A whole transaction, retries included: without it a dead server is retried for 120 s.
 TRANSACTION_DEADLINE = 5.0
+# Transactions of one module at once in a process; the rest wait their turn (at most
+# SLOT_WAIT seconds, then 503) before their deadline starts. A burst of a thousand buyers
+# otherwise runs a thousand transactions at once: they conflict, queue in the server, and
+# time out together instead of finishing one after another.
+CONCURRENT_TRANSACTIONS = 16
+SLOT_WAIT = 30.0
 
 
 class Transactions:
@@ -96,6 +104,12 @@ class Transactions:
         self.producer = producer
         self._client = client
         self._on_commit = on_commit
+        self._slots = asyncio.Semaphore(CONCURRENT_TRANSACTIONS)
+        self._after_commit: list[Callable[[Sequence[Envelope]], Awaitable[None]]] = []
+
+    def after_commit(self, hook: Callable[[Sequence[Envelope]], Awaitable[None]]) -> None:
+        """`hook` runs after each commit that announced events, before the use case returns."""
+        self._after_commit.append(hook)
 
     async def run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in a transaction; pymongo runs it again whole on a transient conflict."""
@@ -105,10 +119,22 @@ class Transactions:
             result = await work(unit)
             return result, await unit._commit_events()
 
-        async with self._client.start_session() as session:
-            with pymongo.timeout(TRANSACTION_DEADLINE):
-                result, committed = await session.with_transaction(attempt)
+        try:
+            async with asyncio.timeout(SLOT_WAIT):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise ExecutionTimeout(f"no transaction slot within {SLOT_WAIT:g} s") from None
+        try:
+            async with self._client.start_session() as session:
+                with pymongo.timeout(TRANSACTION_DEADLINE):
+                    result, committed = await session.with_transaction(attempt)
+        finally:
+            self._slots.release()
         if committed:
+            # Hooks first: the relay then gets the envelopes at the same point of the request
+            # as without hooks, after which nothing awaits before the answer goes out.
+            for hook in self._after_commit:
+                await hook(committed)
             self._on_commit(committed)
         return result
 

@@ -7,6 +7,7 @@ from modules.tickets.api import TicketsApi
 from modules.tickets.documents import Ticket
 from modules.tickets.listeners import LISTENERS
 from modules.tickets.listing import ListingTag
+from modules.tickets.listing_cache import ListingCache
 from modules.tickets.pages import TicketsPages
 
 
@@ -14,8 +15,14 @@ class TicketsSettings(ModuleSettings):
     """Tickets has no settings of its own yet."""
 
 
-def bootstrap(_: ModuleContext[TicketsSettings]) -> Wiring:
-    return Wiring(dependencies={"listing_tag": provide(ListingTag())}, listeners=LISTENERS)
+def bootstrap(context: ModuleContext[TicketsSettings]) -> Wiring:
+    listing = ListingCache(context.connect_redis, f"{context.namespace}:tickets:listing-version")
+    context.transactions.after_commit(listing.changed)
+    return Wiring(
+        dependencies={"listing_tag": provide(ListingTag()), "listing": provide(listing)},
+        listeners=LISTENERS,
+        services=[listing],
+    )
 
 
 module = Module(

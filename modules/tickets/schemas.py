@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
+import msgspec
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
 
@@ -44,14 +45,25 @@ class TicketOut(BaseModel):
             order_id=ticket.order_id,
         )
 
+
+class TicketListed(msgspec.Struct, rename="camel"):
+    """TicketOut's fields, for the listing: encoded by msgspec straight from the stored
+    documents, with no pydantic model built and dumped again for each of a hundred tickets."""
+
+    id: str
+    title: str
+    price: float | int
+    user_id: str
+    version: int
+    order_id: str | None
+
     @classmethod
-    def of_document(cls, document: Mapping[str, Any]) -> TicketOut:
-        """From a raw stored document: listing many tickets skips building documents."""
-        return cls.model_construct(
-            id=str(document["_id"]),
-            title=document["title"],
-            price=cents_to_number(document["price"]),
-            user_id=document["user_id"],
-            version=document["version"],
-            order_id=document.get("order_id"),
+    def of_document(cls, document: Mapping[str, Any]) -> TicketListed:
+        return cls(
+            str(document["_id"]),
+            document["title"],
+            cents_to_number(document["price"]),
+            document["user_id"],
+            document["version"],
+            document.get("order_id"),
         )

@@ -1,131 +1,179 @@
-"""HTTP benchmark of a single-process server, one uvicorn worker: run `make bench`.
+"""`make bench`: each hot route against a ceiling measured in the same run, on the same servers.
 
-Reads with wrk (Debian's `wrk`, when installed) on GET /api/users/currentuser
-and GET /api/tickets (100 tickets listed); then POST /api/orders throughput and
-the time from an order's 201 to its ticket showing as reserved.
+One single-process server (one uvicorn worker, in-process bus) on embedded servers
+started here. Per route: req/s, p50, p99, errors, the app's and the database's CPU
+(% of one core), and the route's rate as a share of its ceiling (tests/benchmarks/
+ceilings.py). POST /api/tickets runs in consecutive rounds, each counted until every
+event it caused was handled downstream (outbox and deliveries empty), which shows both
+a decay and the backlog's drain time. One table is printed; the figures also go to
+.bench/latest.json (and a dated copy) for comparing runs.
+
+    python -m tests.benchmarks.http --routes currentuser,listing --seconds 5
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import re
-import shutil
-import subprocess
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
+from pymongo import MongoClient
 
-from tests.benchmarks.report import latency_line
-from tests.benchmarks.server import running_server
+from tests.benchmarks import ceilings
+from tests.benchmarks.load import Load, Request, run_load
+from tests.benchmarks.orders import order_rush, reservation_delays, split_reservation_delays
+from tests.benchmarks.report import CpuMeter, Row, print_table, save
+from tests.benchmarks.server import Stack, running_stack
 from tests.support.api import Account, create_ticket, sign_up
 
-WRK_SECONDS = 10
-CONNECTIONS = 32
+ROUTES = ("currentuser", "signup", "listing", "tickets", "orders", "latency")
+WARM_UP = 3.0
+LISTED = 100
 
 
-def main() -> None:
-    with running_server() as base:
-        asyncio.run(_run(base))
+@dataclass
+class Bench:
+    stack: Stack
+    seconds: float
+    rounds: int
+    rows: list[Row] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    _ceilings: dict[str, Load] = field(default_factory=dict)
+    _seller: Account | None = None
 
+    def currentuser(self) -> None:
+        self._steady("GET /api/users/currentuser", self._get("/api/users/currentuser"), "bare")
 
-async def _run(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        seller = await sign_up(http)
-        for number in range(100):
-            await _create_ticket(http, seller, number)
-        _wrk(base, "/api/users/currentuser", seller.cookie)
-        _wrk(base, "/api/tickets", seller.cookie)
-        await _orders(http, seller)
+    def signup(self) -> None:
+        body = '{"email":"bench-{n}-{run}@example.com","password":"secret123"}'
+        request = Request(f"{self.stack.base}/api/users/signup", "POST", body)
+        self._steady("POST /api/users/signup", request, "transaction")
 
+    def listing(self) -> None:
+        self._steady(f"GET /api/tickets ({LISTED} listed)", self._get("/api/tickets"), "find")
 
-def _wrk(base: str, path: str, cookie: str) -> None:
-    if not shutil.which("wrk"):
-        print(f"GET {path}: skipped, `wrk` is not installed (apt-get install wrk)")
-        return
-    command = [
-        "wrk",
-        "-t1",
-        f"-c{CONNECTIONS}",
-        f"-d{WRK_SECONDS}s",
-        "--latency",
-        "-H",
-        f"Cookie: session={cookie}",
-        f"{base}{path}",
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    latencies = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, re.MULTILINE))
-    print(
-        f"GET {path}: {float(rate.group(1)) if rate else 0:.0f} req/s "
-        f"(wrk, 1 thread, {CONNECTIONS} connections, {WRK_SECONDS}s) "
-        f"p50={latencies.get('50')} p90={latencies.get('90')} p99={latencies.get('99')}"
-    )
-
-
-async def _orders(http: httpx.AsyncClient, seller: Account, count: int = 400) -> None:
-    tickets = [await _create_ticket(http, seller, n) for n in range(count + 1)]
-    buyers = [await sign_up(http) for _ in range(CONNECTIONS)]
-    await _order_once_known(http, buyers[0], tickets.pop())  # the last one is replicated too
-    latencies: list[float] = []
-
-    async def buyer_loop(buyer: Account) -> None:
-        while tickets:
-            ticket_id = tickets.pop()
-            started = time.perf_counter()
-            response = await http.post(
-                "/api/orders", json={"ticketId": ticket_id}, headers=buyer.headers
-            )
-            assert response.status_code == 201, response.text
-            latencies.append(time.perf_counter() - started)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(buyer_loop(buyer) for buyer in buyers))
-    elapsed = time.perf_counter() - started
-    print(f"POST /api/orders: {count / elapsed:.0f} req/s ({CONNECTIONS} concurrent buyers)")
-    print(latency_line("POST /api/orders latency", latencies))
-    await reservation_delay(http, seller, buyers[0], 200, "order 201 -> ticket reserved")
-
-
-async def reservation_delay(
-    http: httpx.AsyncClient, seller: Account, buyer: Account, samples: int, label: str
-) -> None:
-    """One order at a time: from the 201 until GET /api/tickets/{id} shows the orderId.
-
-    Samples start once a reservation shows within half a second, so a backlog
-    left by an earlier run is not measured as latency.
-    """
-    while await _one_reservation(http, seller, buyer) > 0.5:
-        pass
-    delays = [await _one_reservation(http, seller, buyer) for _ in range(samples)]
-    print(latency_line(label, delays))
-
-
-async def _one_reservation(http: httpx.AsyncClient, seller: Account, buyer: Account) -> float:
-    ticket_id = await _create_ticket(http, seller, 0)
-    response = await _order_once_known(http, buyer, ticket_id)
-    returned = time.perf_counter()
-    order_id = response.json()["id"]
-    while (await http.get(f"/api/tickets/{ticket_id}")).json()["orderId"] != order_id:
-        await asyncio.sleep(0.001)
-    return time.perf_counter() - returned
-
-
-async def _order_once_known(
-    http: httpx.AsyncClient, buyer: Account, ticket_id: str
-) -> httpx.Response:
-    """Orders answers 404 until it has heard ticket.created; retry until it knows the ticket."""
-    while True:
-        response = await http.post(
-            "/api/orders", json={"ticketId": ticket_id}, headers=buyer.headers
+    def tickets(self) -> None:
+        body = '{"title":"Show {n}","price":25}'
+        request = Request(f"{self.stack.base}/api/tickets", "POST", body, self.seller.cookie)
+        run_load(request, WARM_UP)
+        self._drained()
+        rounds = []
+        for _ in range(self.rounds):
+            meter = CpuMeter(app=self.stack.app, database=self.stack.database)
+            load = run_load(request, self.seconds)
+            drain = self._drained()
+            rounds.append((load, drain, meter.shares()))
+        handled = [load.requests / (load.seconds + drain) for load, drain, _ in rounds]
+        self.extra["tickets_rounds"] = [
+            {"requests": load.requests, "seconds": load.seconds, "drain_s": drain, "rate": rate}
+            for (load, drain, _), rate in zip(rounds, handled, strict=True)
+        ]
+        total = sum(load.requests for load, _, _ in rounds)
+        seconds = sum(load.seconds + drain for load, drain, _ in rounds)
+        combined = Load(
+            requests=total,
+            seconds=seconds,
+            p50_ms=sorted(load.p50_ms for load, _, _ in rounds)[len(rounds) // 2],
+            p99_ms=max(load.p99_ms for load, _, _ in rounds),
+            errors=sum(load.errors for load, _, _ in rounds),
+            tool=rounds[0][0].tool,
         )
-        if response.status_code != 404:
-            assert response.status_code == 201, response.text
-            return response
-        await asyncio.sleep(0.001)
+        shares = {key: sum(r[2][key] for r in rounds) / len(rounds) for key in rounds[0][2]}
+        self._row("POST /api/tickets (all handled)", combined, shares, "transaction")
+
+    def orders(self) -> None:
+        meter = CpuMeter(app=self.stack.app, database=self.stack.database)
+        load = asyncio.run(order_rush(self.stack.base, self.seller))
+        self._row("POST /api/orders (32 buyers)", load, meter.shares(), "transaction")
+
+    def latency(self) -> None:
+        self._drained()
+        self.extra["reserved_in_process_ms"] = asyncio.run(reservation_delays(self.stack.base))
+        self.extra["reserved_on_redis_ms"] = split_reservation_delays()
+
+    @property
+    def seller(self) -> Account:
+        if self._seller is None:
+            self._seller = asyncio.run(self._list_tickets())
+        return self._seller
+
+    async def _list_tickets(self) -> Account:
+        async with httpx.AsyncClient(base_url=self.stack.base, timeout=30) as http:
+            seller = await sign_up(http)
+            for number in range(LISTED):
+                await create_ticket(http, seller, title=f"Show {number}", price=25)
+        return seller
+
+    def _get(self, path: str) -> Request:
+        return Request(f"{self.stack.base}{path}", cookie=self.seller.cookie)
+
+    def _steady(self, label: str, request: Request, ceiling: str) -> None:
+        run_load(request, WARM_UP)
+        meter = CpuMeter(app=self.stack.app, database=self.stack.database)
+        load = run_load(request, self.seconds)
+        self._row(label, load, meter.shares(), ceiling)
+
+    def _row(self, label: str, load: Load, shares: dict[str, float], ceiling: str) -> None:
+        self.rows.append(Row(label, load, shares, ceiling, self._ceiling(ceiling)))
+
+    def _ceiling(self, name: str) -> Load:
+        """Measured once per run, when a route first needs it."""
+        if name not in self._ceilings:
+            measure: dict[str, Callable[[], Load]] = {
+                "bare": lambda: ceilings.bare_route(self.seconds, WARM_UP),
+                "transaction": lambda: ceilings.two_document_transactions(
+                    self.stack.mongo_url, self.seconds
+                ),
+                "find": lambda: ceilings.plain_finds(self.stack.mongo_url, self.seconds),
+            }
+            meter = CpuMeter(database=self.stack.database)
+            self._ceilings[name] = measure[name]()
+            self.extra[f"ceiling_{name}_database_cpu"] = meter.shares()["database"]
+        return self._ceilings[name]
+
+    def _drained(self, timeout: float = 120) -> float:
+        """Seconds until no outbox entry and no delivery is left: every event handled."""
+        client: MongoClient[dict[str, Any]] = MongoClient(self.stack.mongo_url)
+        started = time.perf_counter()
+        try:
+            while time.perf_counter() - started < timeout:
+                if _backlog(client) == 0:
+                    return time.perf_counter() - started
+                time.sleep(0.01)
+            raise RuntimeError(f"backlog not drained within {timeout:g} s")
+        finally:
+            client.close()
 
 
-async def _create_ticket(http: httpx.AsyncClient, seller: Account, number: int) -> str:
-    return (await create_ticket(http, seller, title=f"Show {number}", price=25))["id"]
+def _backlog(client: MongoClient[dict[str, Any]]) -> int:
+    """Outboxes first, then deliveries: an entry leaves the outbox after its deliveries exist."""
+    names = [name for name in client.list_database_names() if name.startswith("ticketing_")]
+    waiting = sum(client[name]["outbox"].count_documents({}) for name in names)
+    return waiting + sum(client[name]["deliveries"].count_documents({}) for name in names)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--routes", default=",".join(ROUTES), help=f"any of {','.join(ROUTES)}")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per measurement (10)")
+    parser.add_argument("--rounds", type=int, default=5, help="of POST /api/tickets (5)")
+    parser.add_argument("--json", default=".bench/latest.json", help="where to write results")
+    args = parser.parse_args(argv)
+    chosen = [route.strip() for route in args.routes.split(",") if route.strip()]
+    if unknown := set(chosen) - set(ROUTES):
+        parser.error(f"unknown routes: {', '.join(sorted(unknown))}")
+    started = time.perf_counter()
+    with running_stack() as stack:
+        bench = Bench(stack, args.seconds, args.rounds)
+        for route in ROUTES:
+            if route in chosen:
+                getattr(bench, route)()
+    print_table(bench.rows, bench.extra, time.perf_counter() - started)
+    print(f"written to {save(args.json, bench.rows, bench.extra)}")
 
 
 if __name__ == "__main__":

@@ -15,10 +15,12 @@ import subprocess
 
 import httpx
 
-from tests.benchmarks.http import CONNECTIONS, WRK_SECONDS, sign_up
+from tests.benchmarks.load import CONNECTIONS
 from tests.benchmarks.server import running_server
+from tests.support.api import sign_up
 
 TICKETS = 100
+WRK_SECONDS = 10
 
 
 def main() -> None:
@@ -44,7 +46,7 @@ async def _prepare(base: str) -> tuple[str, str]:
     """A signed-in seller's cookies (session and CSRF, as a browser holds them) and the
     listing's ETag once the tickets are listed."""
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        session = await sign_up(http)
+        session = (await sign_up(http)).cookie
         for number in range(TICKETS):
             response = await http.post(
                 "/api/tickets",

@@ -1,0 +1,108 @@
+"""GET /api/tickets served from memory while a version kept in Redis says nothing changed."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import msgspec
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bus import Envelope
+from modules.kernel import DEFAULT_PAGE, PageRequest, next_page_link
+from modules.tickets.schemas import TicketListed
+from modules.tickets.use_cases import available_tickets
+
+log = logging.getLogger(__name__)
+FIRST_PAGE = PageRequest(DEFAULT_PAGE, None)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A page of the listing, encoded once: the body, its ETag and its `Link` header."""
+
+    body: bytes
+    etag: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Cached:
+    version: bytes | str
+    listing: Listing
+    read_at: float
+
+
+class ListingCache:
+    """The first page, cached per process and checked against a version counter in Redis.
+
+    Every commit of tickets that announced an event (anything a listing shows changes
+    only so) bumps the counter before the use case returns; a reader takes the counter
+    *before* reading Mongo and keeps the page under it. So a page is never kept under a
+    version that misses a change, and whoever changed a ticket sees it in the next
+    listing from any replica. If a process dies between its commit and the bump, the
+    others serve the old page for at most `max_age` seconds. Costs a Redis GET instead
+    of a Mongo query that reads a hundred documents (docs/adr/0801).
+    """
+
+    def __init__(self, connect: Callable[[], Redis], key: str, max_age: float = 1.0):
+        self._connect = connect
+        self._redis: Redis | None = None
+        self._key = key
+        self._max_age = max_age
+        self._cached: _Cached | None = None
+
+    async def start(self) -> None:
+        self._redis = self._connect()
+
+    async def stop(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
+
+    async def changed(self, _: Sequence[Envelope]) -> None:
+        """After a commit of tickets: a failure here only delays the change by `max_age`."""
+        try:
+            await self._client().incr(self._key)
+        except Exception:
+            log.warning("listing: could not bump the version; caches expire in %ss", self._max_age)
+
+    async def page(self, page: PageRequest, path: str) -> Listing:
+        if page != FIRST_PAGE:
+            return await read_listing(page, path)
+        try:
+            version = await self._client().get(self._key) or b"0"
+        except RedisError:
+            log.warning("listing: version unreadable; reading the listing from Mongo")
+            return await read_listing(page, path)  # the listing never needed Redis before
+        cached = self._cached
+        if (
+            cached is not None
+            and cached.version == version
+            and time.monotonic() - cached.read_at < self._max_age
+        ):
+            return cached.listing
+        read_at = time.monotonic()
+        listing = await read_listing(page, path)
+        self._cached = _Cached(version, listing, read_at)
+        return listing
+
+    def _client(self) -> Redis:
+        if self._redis is None:
+            raise RuntimeError("the listing cache is not started")
+        return self._redis
+
+
+async def read_listing(page: PageRequest, path: str) -> Listing:
+    documents = await available_tickets(page)
+    body = msgspec.json.encode([TicketListed.of_document(document) for document in documents])
+    links = next_page_link(path, page, [document["_id"] for document in documents])
+    return Listing(body, _etag(body), links)
+
+
+def _etag(body: bytes) -> str:
+    return f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
