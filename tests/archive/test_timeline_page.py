@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 import pytest
 
-from tests.archive.stores import StoreUnderTest
 from tests.pages.support import HTMX, Browser, text_of
 from tests.support.apps import AppClient
 from tests.support.quiet import until_quiet
@@ -18,12 +16,6 @@ STEP = re.compile(r'<tr class="step".*?</tr>', re.S)
 CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
 OFFSET = re.compile(r"^\+\d+\.\d{3} s$")
 TIME = re.compile(r"^\d\d:\d\d:\d\d\.\d{3}$")
-
-
-@pytest.fixture
-async def target(tmp_path: Path) -> AsyncIterator[StoreUnderTest]:
-    """The page reads through the store's interface, proven on both stores by the other tests."""
-    yield StoreUnderTest("sqlite", f"sqlite:///{tmp_path / 'archive.sqlite3'}")
 
 
 @pytest.fixture
