@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import random
 import shutil
 import signal
 import socket
@@ -28,11 +29,22 @@ class ServerStartError(RuntimeError):
     pass
 
 
+# Below Linux's ephemeral range (32768-60999): the kernel gives those to outgoing connections,
+# so a port found free there can be taken by some client's connection before the child binds it.
+LISTENING_PORTS = range(20000, 32768)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A local port nobody holds now, for a child server to listen on."""
+    for _ in range(100):
+        port = random.choice(LISTENING_PORTS)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {LISTENING_PORTS}")
 
 
 def _die_with_parent() -> None:
