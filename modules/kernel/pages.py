@@ -57,6 +57,10 @@ class View:
             cookies=cookies,
         )
 
+    def text(self, template: str, **context: Any) -> str:
+        """A piece rendered now, for a caller that keeps it: it must not depend on the user."""
+        return self.request.app.template_engine.get_template(template).render(**context)  # type: ignore[union-attr, no-any-return]
+
     def fragment(self, template: str, *, status_code: int = 200, **context: Any) -> Template:
         """A piece of a page for htmx to swap in; no layout, no flash."""
         return Template(

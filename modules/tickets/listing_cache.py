@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import msgspec
 from redis.asyncio import Redis
@@ -19,6 +20,7 @@ from modules.tickets.use_cases import available_tickets
 
 log = logging.getLogger(__name__)
 FIRST_PAGE = PageRequest(DEFAULT_PAGE, None)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,18 @@ class Listing:
 
 
 @dataclass(frozen=True)
-class _Cached:
+class _Kept(Generic[T]):
     version: bytes | str
-    listing: Listing
+    value: T
     read_at: float
+
+
+class Memo(Generic[T]):
+    """One rendering of the first page (the API's body, the home page's list), kept per
+    process under the listing's version."""
+
+    def __init__(self) -> None:
+        self.kept: _Kept[T] | None = None
 
 
 class ListingCache:
@@ -54,7 +64,7 @@ class ListingCache:
         self._redis: Redis | None = None
         self._key = key
         self._max_age = max_age
-        self._cached: _Cached | None = None
+        self._first_page: Memo[Listing] = Memo()
 
     async def start(self) -> None:
         self._redis = self._connect()
@@ -74,22 +84,27 @@ class ListingCache:
     async def page(self, page: PageRequest, path: str) -> Listing:
         if page != FIRST_PAGE:
             return await read_listing(page, path)
+        return await self.kept(self._first_page, lambda: read_listing(page, path))
+
+    async def kept(self, memo: Memo[T], build: Callable[[], Awaitable[T]]) -> T:
+        """`memo`'s value while the version is unchanged and younger than `max_age`, else
+        built again (from Mongo) and kept under the version read before building."""
         try:
             version = await self._client().get(self._key) or b"0"
         except RedisError:
             log.warning("listing: version unreadable; reading the listing from Mongo")
-            return await read_listing(page, path)  # the listing never needed Redis before
-        cached = self._cached
+            return await build()  # the listing never needed Redis before
+        kept = memo.kept
         if (
-            cached is not None
-            and cached.version == version
-            and time.monotonic() - cached.read_at < self._max_age
+            kept is not None
+            and kept.version == version
+            and time.monotonic() - kept.read_at < self._max_age
         ):
-            return cached.listing
+            return kept.value
         read_at = time.monotonic()
-        listing = await read_listing(page, path)
-        self._cached = _Cached(version, listing, read_at)
-        return listing
+        value = await build()
+        memo.kept = _Kept(version, value, read_at)
+        return value
 
     def _client(self) -> Redis:
         if self._redis is None:

@@ -7,8 +7,8 @@ from modules.tickets.api import TicketsApi
 from modules.tickets.documents import Ticket
 from modules.tickets.listeners import LISTENERS
 from modules.tickets.listing import ListingTag
-from modules.tickets.listing_cache import ListingCache
-from modules.tickets.pages import TicketsPages
+from modules.tickets.listing_cache import ListingCache, Memo
+from modules.tickets.pages import OnSaleList, TicketsPages
 
 
 class TicketsSettings(ModuleSettings):
@@ -19,7 +19,11 @@ def bootstrap(context: ModuleContext[TicketsSettings]) -> Wiring:
     listing = ListingCache(context.connect_redis, f"{context.namespace}:tickets:listing-version")
     context.transactions.after_commit(listing.changed)
     return Wiring(
-        dependencies={"listing_tag": provide(ListingTag()), "listing": provide(listing)},
+        dependencies={
+            "listing_tag": provide(ListingTag()),
+            "listing": provide(listing),
+            "rendered_on_sale": provide(Memo[OnSaleList]()),
+        },
         listeners=LISTENERS,
         services=[listing],
     )

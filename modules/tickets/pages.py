@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Template
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from modules.kernel import (
@@ -24,6 +26,7 @@ from modules.kernel import (
 )
 from modules.tickets.domain import sale_state
 from modules.tickets.listing import ListingTag, listing_etag
+from modules.tickets.listing_cache import ListingCache, Memo
 from modules.tickets.use_cases import (
     available_tickets,
     create_ticket,
@@ -43,27 +46,54 @@ class TicketForm(BaseModel):
 EVERY_TICKET = PageRequest(DEFAULT_PAGE, None)  # the home page lists a page as large as the API's
 
 
+@dataclass(frozen=True)
+class OnSaleList:
+    """The home page's list, rendered once per listing version (it shows nothing per user)."""
+
+    html: str
+    etag: str
+
+
+async def on_sale_list(view: View, listing: ListingCache, memo: Memo[OnSaleList]) -> OnSaleList:
+    async def render() -> OnSaleList:
+        tickets = await available_tickets(EVERY_TICKET)
+        etag = listing_etag(tickets)
+        return OnSaleList(view.text("tickets/_on_sale.html", tickets=tickets, etag=etag), etag)
+
+    return await listing.kept(memo, render)
+
+
 class TicketsPages(Controller):
     path = "/"
     include_in_schema = False
 
     @get("/")
-    async def home(self, view: NamedDependency[View]) -> Template:
-        tickets = await available_tickets(EVERY_TICKET)
-        return view.render("tickets/home.html", tickets=tickets, etag=listing_etag(tickets))
+    async def home(
+        self,
+        view: NamedDependency[View],
+        listing: NamedDependency[ListingCache],
+        rendered_on_sale: NamedDependency[Memo[OnSaleList]],
+    ) -> Template:
+        on_sale_now = await on_sale_list(view, listing, rendered_on_sale)
+        return view.render("tickets/home.html", on_sale=Markup(on_sale_now.html))
 
     @get("/tickets/on-sale")
     async def on_sale(
-        self, view: NamedDependency[View], listing_tag: NamedDependency[ListingTag]
+        self,
+        view: NamedDependency[View],
+        listing_tag: NamedDependency[ListingTag],
+        listing: NamedDependency[ListingCache],
+        rendered_on_sale: NamedDependency[Memo[OnSaleList]],
     ) -> Response[Any]:
         """The home page's list, polled: 304 with no body while nothing changed."""
         if view.request.headers.get("if-none-match") == await listing_tag.current():
             return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=NO_STORE)
-        tickets = await available_tickets(EVERY_TICKET)
-        etag = listing_etag(tickets)
-        fragment = view.fragment("tickets/_on_sale.html", tickets=tickets, etag=etag)
-        fragment.headers.update({"ETag": etag, **NO_STORE})
-        return fragment
+        on_sale_now = await on_sale_list(view, listing, rendered_on_sale)
+        return Response(
+            on_sale_now.html,
+            media_type="text/html",
+            headers={"ETag": on_sale_now.etag, **NO_STORE},
+        )
 
     @get("/tickets/new")
     async def new(self, view: NamedDependency[View]) -> Template:
