@@ -34,16 +34,27 @@ class ServerStartError(RuntimeError):
 LISTENING_PORTS = range(20000, 32768)
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """A local port nobody holds now, for a child server to listen on."""
+    """A local port nobody holds now and this process has not handed out before.
+
+    Remembering the ports handed out matters when several children are given ports before
+    any of them binds (a split deployment): a fresh probe alone could give two of them the
+    same port.
+    """
     for _ in range(100):
         port = random.choice(LISTENING_PORTS)
+        if port in _handed_out:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
+        _handed_out.add(port)
+        return port
     raise RuntimeError(f"no free port in {LISTENING_PORTS}")
 
 
