@@ -12,11 +12,10 @@ from typing import Any
 from litestar import Controller, Response, Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Template
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from bus.archive import ArchiveStore, Timeline, timeline_of
-from modules.kernel import NotFound, View, provide
+from modules.kernel import NotFound, Page, View, provide
 
 NO_STORE = {"Cache-Control": "no-store"}
 NOT_FOUND = "Order not found"
@@ -32,7 +31,7 @@ class TimelinePages(Controller):
         order_id: FromPath[str],
         view: NamedDependency[View],
         archive: NamedDependency[ArchiveStore],
-    ) -> Template:
+    ) -> Page:
         timeline = await _readable(archive, view, order_id)
         return view.render("archive/timeline.html", **_context(timeline))
 

@@ -35,10 +35,10 @@ from modules.kernel import (
     ModuleSettings,
     SessionCodec,
     Sessions,
+    current_user_provider,
     provide,
-    provide_current_user,
     provide_signed_in_user,
-    provide_view,
+    view_provider,
 )
 
 MAX_BODY_BYTES = 64 * 1024
@@ -109,9 +109,9 @@ def create_app(
         ],
         dependencies={
             "sessions": provide(sessions),
-            "current_user": Provide(provide_current_user),
+            "current_user": current_user_provider(sessions),
             "user": Provide(provide_signed_in_user),
-            "view": Provide(provide_view),
+            "view": view_provider(sessions),
         },
         state=State({"runtime": runtime}),  # for operators and tests; controllers never read it
         lifespan=[lifespan],

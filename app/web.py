@@ -52,6 +52,8 @@ def template_config(
 
     def configure(engine: JinjaTemplateEngine) -> None:
         _filters(engine)
+        # Templates are package data, changed only by a new release: no stat() per page.
+        engine.engine.auto_reload = False
         engine.engine.globals["stripe_publishable_key"] = stripe_publishable_key
 
     return TemplateConfig(

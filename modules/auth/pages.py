@@ -7,12 +7,12 @@ from typing import Any
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
-from litestar.response import Template
 from pydantic import BaseModel
 
 from modules.auth.use_cases import Accounts, Attempt, sign_in, sign_up
 from modules.kernel import (
     AppError,
+    Page,
     SessionCodec,
     Sessions,
     View,
@@ -34,9 +34,7 @@ class AuthPages(Controller):
     include_in_schema = False
 
     @get("/signup")
-    async def signup_form(
-        self, view: NamedDependency[View], next: FromQuery[str] = "/"
-    ) -> Template:
+    async def signup_form(self, view: NamedDependency[View], next: FromQuery[str] = "/") -> Page:
         return view.render("auth/signup.html", email="", errors={}, next=local_path(next))
 
     @post("/signup")
@@ -57,9 +55,7 @@ class AuthPages(Controller):
         )
 
     @get("/signin")
-    async def signin_form(
-        self, view: NamedDependency[View], next: FromQuery[str] = "/"
-    ) -> Template:
+    async def signin_form(self, view: NamedDependency[View], next: FromQuery[str] = "/") -> Page:
         return view.render("auth/signin.html", email="", errors={}, next=local_path(next))
 
     @post("/signin")
@@ -78,7 +74,7 @@ class AuthPages(Controller):
         return redirect(local_path(data.next), notice="You are signed in.", cookies=[cookie])
 
     @get("/signout")
-    async def signout_form(self, view: NamedDependency[View]) -> Template:
+    async def signout_form(self, view: NamedDependency[View]) -> Page:
         """Signing out changes state, so the original client's link leads to a button."""
         return view.render("auth/signout.html")
 
@@ -95,7 +91,7 @@ def _attempt(view: View, data: CredentialsForm) -> Attempt:
     return Attempt(data.email, data.password, client_address(view.request))
 
 
-def _form_again(view: View, template: str, data: CredentialsForm, error: AppError) -> Template:
+def _form_again(view: View, template: str, data: CredentialsForm, error: AppError) -> Page:
     """The form with what was typed (never the password) and each field's error beside it."""
     return view.render(
         template,

@@ -15,7 +15,7 @@ from modules.kernel.ids import object_id_or_404
 from modules.kernel.inbox import Listener, inbox_guarded
 from modules.kernel.module import Module, ModuleContext, ModuleSettings, Service, Wiring, provide
 from modules.kernel.money import cents_to_number
-from modules.kernel.pages import View, field_errors, local_path, provide_view, redirect
+from modules.kernel.pages import Page, View, field_errors, local_path, redirect, view_provider
 from modules.kernel.paging import DEFAULT_PAGE, MAX_PAGE, PageRequest, next_page_link
 from modules.kernel.replicas import apply_in_order, record_once
 from modules.kernel.responses import ErrorsOut, error_responses
@@ -28,7 +28,7 @@ from modules.kernel.web import (
     RENEWED_SESSION,
     RequestBody,
     client_address,
-    provide_current_user,
+    current_user_provider,
     provide_signed_in_user,
 )
 
@@ -50,6 +50,7 @@ __all__ = (
     "ModuleSettings",
     "NotAuthenticated",
     "NotFound",
+    "Page",
     "PageRequest",
     "Periodic",
     "RequestBody",
@@ -66,6 +67,7 @@ __all__ = (
     "apply_in_order",
     "cents_to_number",
     "client_address",
+    "current_user_provider",
     "error_responses",
     "field_errors",
     "inbox_guarded",
@@ -73,9 +75,8 @@ __all__ = (
     "next_page_link",
     "object_id_or_404",
     "provide",
-    "provide_current_user",
     "provide_signed_in_user",
-    "provide_view",
     "record_once",
     "redirect",
+    "view_provider",
 )

@@ -11,14 +11,20 @@ from urllib.parse import quote, unquote
 
 from litestar import Request
 from litestar.datastructures import Cookie
-from litestar.di import NamedDependency
-from litestar.response import Redirect, Template
+from litestar.di import Provide
+from litestar.enums import MediaType
+from litestar.response import Redirect, Response
 from litestar.status_codes import HTTP_303_SEE_OTHER
+from litestar.utils.scope.state import ScopeState
+from markupsafe import escape
 
 from modules.kernel.errors import AppError, NotAuthenticated
 from modules.kernel.session import CurrentUser
+from modules.kernel.sessions import Sessions
+from modules.kernel.web import user_of
 
 FLASH_COOKIE = "flash"
+Page = Response[str]  # HTML, rendered
 
 
 @dataclass(frozen=True)
@@ -46,32 +52,41 @@ class View:
             raise NotAuthenticated()
         return self.user
 
-    def render(self, template: str, *, status_code: int = 200, **context: Any) -> Template:
+    def render(self, template: str, *, status_code: int = 200, **context: Any) -> Page:
         """A page inside the layout; a flash waiting in its cookie is shown once, then cleared."""
         flash = read_flash(self.request.cookies.get(FLASH_COOKIE))
         cookies = [Cookie(key=FLASH_COOKIE, value="", max_age=0, path="/")] if flash else []
-        return Template(
-            template_name=template,
-            context={"user": self.user, "flash": flash, **context},
-            status_code=status_code,
-            cookies=cookies,
-        )
+        html = self._render(template, user=self.user, flash=flash, **context)
+        return Response(html, status_code=status_code, media_type=MediaType.HTML, cookies=cookies)
 
     def text(self, template: str, **context: Any) -> str:
         """A piece rendered now, for a caller that keeps it: it must not depend on the user."""
-        return self.request.app.template_engine.get_template(template).render(**context)  # type: ignore[union-attr, no-any-return]
+        return self._render(template, **context)
 
-    def fragment(self, template: str, *, status_code: int = 200, **context: Any) -> Template:
+    def fragment(self, template: str, *, status_code: int = 200, **context: Any) -> Page:
         """A piece of a page for htmx to swap in; no layout, no flash."""
-        return Template(
-            template_name=template, context={"user": self.user, **context}, status_code=status_code
-        )
+        html = self._render(template, user=self.user, **context)
+        return Response(html, status_code=status_code, media_type=MediaType.HTML)
+
+    def _render(self, template: str, **context: Any) -> str:
+        """Rendered here rather than by Litestar's Template response, which costs a page a
+        tenth of its time; the context is the same (the CSRF field included)."""
+        token = ScopeState.from_scope(self.request.scope).csrf_token
+        csrf_input = f'<input type="hidden" name="_csrf_token" value="{escape(token or "")}" />'
+        engine = self.request.app.template_engine
+        assert engine is not None, "pages need the app's template engine"
+        page: str = engine.get_template(template).render(csrf_input=csrf_input, **context)
+        return page
 
 
-async def provide_view(
-    request: Request[Any, Any, Any], current_user: NamedDependency[CurrentUser | None]
-) -> View:
-    return View(request, current_user)
+def view_provider(sessions: Sessions) -> Provide:
+    """The `view` dependency; it finds the user itself rather than through `current_user`,
+    one dependency fewer on every page."""
+
+    async def view(request: Request[Any, Any, Any]) -> View:
+        return View(request, await user_of(request, sessions))
+
+    return Provide(view)
 
 
 def redirect(

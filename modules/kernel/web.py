@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
@@ -16,13 +16,22 @@ from modules.kernel.sessions import Sessions
 RENEWED_SESSION = "renewed_session"  # request state: a cookie the app sets on the response
 
 
-async def provide_current_user(
-    request: Request[Any, Any, Any], sessions: NamedDependency[Sessions]
-) -> CurrentUser | None:
+async def user_of(request: Request[Any, Any, Any], sessions: Sessions) -> CurrentUser | None:
+    """Who sent the request (None: nobody signed in); a session due for renewal is renewed."""
     user = await sessions.user(request.cookies.get(SESSION_COOKIE))
     if user is not None and sessions.due_for_renewal(user):
         request.state[RENEWED_SESSION] = await sessions.renew(user)
     return user
+
+
+def current_user_provider(sessions: Sessions) -> Provide:
+    """The `current_user` dependency, with no dependency of its own: every dependency
+    resolved is work done on every request."""
+
+    async def current_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
+        return await user_of(request, sessions)
+
+    return Provide(current_user)
 
 
 async def provide_signed_in_user(

@@ -9,13 +9,13 @@ from urllib.parse import quote
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
-from litestar.response import Template
 from pydantic import BaseModel, Field
 
 from modules.kernel import (
     DEFAULT_PAGE,
     AppError,
     NotFound,
+    Page,
     PageRequest,
     Transactions,
     View,
@@ -52,17 +52,17 @@ class OrdersPages(Controller):
         return redirect(f"/orders/{order.id}")
 
     @get("/")
-    async def mine(self, view: NamedDependency[View]) -> Template:
+    async def mine(self, view: NamedDependency[View]) -> Page:
         orders = await orders_of(view.signed_in(), PageRequest(DEFAULT_PAGE, None))
         return view.render("orders/list.html", orders=[(o, label(o)) for o in orders])
 
     @get("/{order_id:str}")
-    async def show(self, order_id: FromPath[str], view: NamedDependency[View]) -> Template:
+    async def show(self, order_id: FromPath[str], view: NamedDependency[View]) -> Page:
         order = await order_of(view.signed_in(), order_id)
         return view.render("orders/show.html", **state_of(order))
 
     @get("/{order_id:str}/state")
-    async def state(self, order_id: FromPath[str], view: NamedDependency[View]) -> Template:
+    async def state(self, order_id: FromPath[str], view: NamedDependency[View]) -> Page:
         """The status and countdown, polled while the order is open; at the end it replaces
         the pay form with the outcome."""
         order = await order_of(view.signed_in(), order_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -41,10 +42,12 @@ class _Kept(Generic[T]):
 
 class Memo(Generic[T]):
     """One rendering of the first page (the API's body, the home page's list), kept per
-    process under the listing's version."""
+    process under the listing's version. `building` lets requests that find it stale at the
+    same moment wait for one rebuild instead of each reading Mongo."""
 
     def __init__(self) -> None:
         self.kept: _Kept[T] | None = None
+        self.building: asyncio.Future[_Kept[T]] | None = None
 
 
 class ListingCache:
@@ -95,16 +98,24 @@ class ListingCache:
             log.warning("listing: version unreadable; reading the listing from Mongo")
             return await build()  # the listing never needed Redis before
         kept = memo.kept
-        if (
-            kept is not None
-            and kept.version == version
-            and time.monotonic() - kept.read_at < self._max_age
-        ):
+        if kept is not None and kept.version == version and not self._too_old(kept):
             return kept.value
+        if memo.building is None:
+            memo.building = asyncio.ensure_future(self._build(version, build))
+            memo.building.add_done_callback(lambda _: setattr(memo, "building", None))
+        built = await asyncio.shield(memo.building)
+        if built.version != version:  # built under an older version than this reader saw
+            return await build()
+        memo.kept = built
+        return built.value
+
+    def _too_old(self, kept: _Kept[T]) -> bool:
+        return time.monotonic() - kept.read_at >= self._max_age
+
+    @staticmethod
+    async def _build(version: bytes | str, build: Callable[[], Awaitable[T]]) -> _Kept[T]:
         read_at = time.monotonic()
-        value = await build()
-        memo.kept = _Kept(version, value, read_at)
-        return value
+        return _Kept(version, await build(), read_at)
 
     def _client(self) -> Redis:
         if self._redis is None:

@@ -6,9 +6,8 @@ from modules.kernel import Module, ModuleContext, ModuleSettings, Wiring, provid
 from modules.tickets.api import TicketsApi
 from modules.tickets.documents import Ticket
 from modules.tickets.listeners import LISTENERS
-from modules.tickets.listing import ListingTag
-from modules.tickets.listing_cache import ListingCache, Memo
-from modules.tickets.pages import OnSaleList, TicketsPages
+from modules.tickets.listing_cache import ListingCache
+from modules.tickets.pages import TicketsPages, on_sale_provider
 
 
 class TicketsSettings(ModuleSettings):
@@ -20,9 +19,8 @@ def bootstrap(context: ModuleContext[TicketsSettings]) -> Wiring:
     context.transactions.after_commit(listing.changed)
     return Wiring(
         dependencies={
-            "listing_tag": provide(ListingTag()),
             "listing": provide(listing),
-            "rendered_on_sale": provide(Memo[OnSaleList]()),
+            "on_sale_now": on_sale_provider(listing),
         },
         listeners=LISTENERS,
         services=[listing],

@@ -7,9 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from litestar import Controller, Response, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, URLEncodedBody
-from litestar.response import Template
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from markupsafe import Markup
 from pydantic import BaseModel
@@ -18,6 +17,7 @@ from modules.kernel import (
     DEFAULT_PAGE,
     AppError,
     Forbidden,
+    Page,
     PageRequest,
     Transactions,
     View,
@@ -25,7 +25,7 @@ from modules.kernel import (
     redirect,
 )
 from modules.tickets.domain import sale_state
-from modules.tickets.listing import ListingTag, listing_etag
+from modules.tickets.listing import listing_etag
 from modules.tickets.listing_cache import ListingCache, Memo
 from modules.tickets.use_cases import (
     available_tickets,
@@ -54,13 +54,20 @@ class OnSaleList:
     etag: str
 
 
-async def on_sale_list(view: View, listing: ListingCache, memo: Memo[OnSaleList]) -> OnSaleList:
-    async def render() -> OnSaleList:
-        tickets = await available_tickets(EVERY_TICKET)
-        etag = listing_etag(tickets)
-        return OnSaleList(view.text("tickets/_on_sale.html", tickets=tickets, etag=etag), etag)
+def on_sale_provider(listing: ListingCache) -> Provide:
+    """The list as a dependency of `view` alone, so that a page needing both resolves them
+    one after the other, without a task group per request; kept like the API's first page."""
+    memo: Memo[OnSaleList] = Memo()
 
-    return await listing.kept(memo, render)
+    async def on_sale_now(view: NamedDependency[View]) -> OnSaleList:
+        async def render() -> OnSaleList:
+            tickets = await available_tickets(EVERY_TICKET)
+            etag = listing_etag(tickets)
+            return OnSaleList(view.text("tickets/_on_sale.html", tickets=tickets, etag=etag), etag)
+
+        return await listing.kept(memo, render)
+
+    return Provide(on_sale_now)
 
 
 class TicketsPages(Controller):
@@ -69,26 +76,17 @@ class TicketsPages(Controller):
 
     @get("/")
     async def home(
-        self,
-        view: NamedDependency[View],
-        listing: NamedDependency[ListingCache],
-        rendered_on_sale: NamedDependency[Memo[OnSaleList]],
-    ) -> Template:
-        on_sale_now = await on_sale_list(view, listing, rendered_on_sale)
+        self, view: NamedDependency[View], on_sale_now: NamedDependency[OnSaleList]
+    ) -> Page:
         return view.render("tickets/home.html", on_sale=Markup(on_sale_now.html))
 
     @get("/tickets/on-sale")
     async def on_sale(
-        self,
-        view: NamedDependency[View],
-        listing_tag: NamedDependency[ListingTag],
-        listing: NamedDependency[ListingCache],
-        rendered_on_sale: NamedDependency[Memo[OnSaleList]],
+        self, view: NamedDependency[View], on_sale_now: NamedDependency[OnSaleList]
     ) -> Response[Any]:
         """The home page's list, polled: 304 with no body while nothing changed."""
-        if view.request.headers.get("if-none-match") == await listing_tag.current():
+        if view.request.headers.get("if-none-match") == on_sale_now.etag:
             return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=NO_STORE)
-        on_sale_now = await on_sale_list(view, listing, rendered_on_sale)
         return Response(
             on_sale_now.html,
             media_type="text/html",
@@ -96,7 +94,7 @@ class TicketsPages(Controller):
         )
 
     @get("/tickets/new")
-    async def new(self, view: NamedDependency[View]) -> Template:
+    async def new(self, view: NamedDependency[View]) -> Page:
         view.signed_in()
         return view.render("tickets/new.html", title="", price="", errors={})
 
@@ -115,19 +113,19 @@ class TicketsPages(Controller):
         return redirect(f"/tickets/{ticket.id}", notice="Your ticket is on sale.")
 
     @get("/tickets/mine")
-    async def mine(self, view: NamedDependency[View]) -> Template:
+    async def mine(self, view: NamedDependency[View]) -> Page:
         tickets = await tickets_of(view.signed_in())
         rows = [(ticket, sale_state(ticket.order_id, ticket.paid_orders)) for ticket in tickets]
         return view.render("tickets/mine.html", tickets=rows)
 
     @get("/tickets/{ticket_id:str}")
-    async def show(self, ticket_id: FromPath[str], view: NamedDependency[View]) -> Template:
+    async def show(self, ticket_id: FromPath[str], view: NamedDependency[View]) -> Page:
         ticket = await get_ticket(ticket_id)
         state = sale_state(ticket.order_id, ticket.paid_orders)
         return view.render("tickets/show.html", ticket=ticket, state=state)
 
     @get("/tickets/{ticket_id:str}/edit")
-    async def edit(self, ticket_id: FromPath[str], view: NamedDependency[View]) -> Template:
+    async def edit(self, ticket_id: FromPath[str], view: NamedDependency[View]) -> Page:
         seller = view.signed_in()
         ticket = await get_ticket(ticket_id)
         if ticket.user_id != seller.id:
@@ -156,7 +154,7 @@ class TicketsPages(Controller):
 
 def _form_again(
     view: View, template: str, data: TicketForm, error: AppError, **context: Any
-) -> Template:
+) -> Page:
     if error.status_code in (403, 404):
         raise error
     return view.render(

@@ -77,15 +77,6 @@ async def available_tickets(page: PageRequest) -> list[dict[str, Any]]:
     return await cursor.to_list()
 
 
-async def on_sale_versions() -> list[dict[str, Any]]:
-    """Only the ids and versions of the tickets on sale: enough to tell whether the listing
-    changed, for a fraction of the listing's cost."""
-    cursor = Ticket.get_pymongo_collection().find(
-        {"order_id": None}, projection={"version": 1}, sort=[("_id", 1)]
-    )
-    return await cursor.to_list()
-
-
 async def tickets_of(seller: CurrentUser) -> list[Ticket]:
     """What a seller lists, newest first."""
     return await Ticket.find(Ticket.user_id == seller.id).sort("-_id").to_list()
