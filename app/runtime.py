@@ -22,12 +22,12 @@ from bus.chaos import Chaos
 from bus.context import working_as
 from bus.relay import Relay
 from modules.kernel import (
+    Inbox,
     Module,
     ModuleContext,
     ModuleSettings,
     Transactions,
     Wiring,
-    inbox_guarded,
 )
 
 CLOSE_TIMEOUT = 3.0
@@ -103,9 +103,9 @@ class Runtime:
                     await service.start()
         if self._consume:
             for running in self.modules.values():
-                for event_type, listener in running.wiring.listeners.items():
-                    handler = inbox_guarded(running.transactions, listener)
-                    self.bus.subscribe(running.module.name, event_type.subject, handler)
+                inbox = Inbox(running.transactions, running.wiring.listeners)
+                for subject in inbox.subjects:
+                    self.bus.subscribe(running.module.name, subject, inbox.handler(subject))
         if self.archive:
             self.archive.subscribe(self.bus)
             await self.archive.start()

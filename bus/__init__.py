@@ -20,10 +20,19 @@ from bus.events import (
     TicketRef,
     TicketUpdated,
 )
-from bus.interface import Bus, DeadLetter, GroupStatus, Handler, NotReadyYet, RetryPolicy
+from bus.interface import (
+    BatchHandler,
+    Bus,
+    DeadLetter,
+    GroupStatus,
+    Handler,
+    NotReadyYet,
+    RetryPolicy,
+)
 
 __all__ = (
     "EVENT_TYPES",
+    "BatchHandler",
     "Bus",
     "CancelReason",
     "DeadLetter",

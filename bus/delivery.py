@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bus import metrics
 from bus.context import handling
 from bus.envelope import Envelope
-from bus.interface import Handler, NotReadyYet, RetryPolicy
+from bus.interface import Handler, NotReadyYet, RetryPolicy, Together
 
 log = logging.getLogger("bus.delivery")
 DEFAULT_RETRY = RetryPolicy()
@@ -96,3 +97,23 @@ async def deliver_once(
     metrics.delivered(OUTCOMES[type(decision)], envelope.subject, group, started)
     log_decision(decision, group, envelope, attempts)
     return decision
+
+
+async def deliver_together(
+    together: Together, envelopes: Sequence[Envelope], *, group: str
+) -> bool:
+    """Run a batch handler once for several events; True if all took effect (counted and
+    logged as handled, each under its own correlation id), False if none did: the caller
+    then delivers each alone, so a failure is retried and counted per event."""
+    handling(envelopes[0].correlation_id, group, envelopes[0].event_id)
+    started = time.perf_counter()
+    try:
+        await together(envelopes)
+    except Exception as error:
+        log.debug("bus: %s delivers %d events one by one: %r", group, len(envelopes), error)
+        return False
+    for envelope in envelopes:
+        handling(envelope.correlation_id, group, envelope.event_id)
+        metrics.delivered(metrics.HANDLED, envelope.subject, group, started)
+        log_decision(ACK, group, envelope, 1)
+    return True

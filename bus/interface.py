@@ -10,6 +10,24 @@ from typing import Protocol
 from bus.envelope import Envelope
 
 Handler = Callable[[Envelope], Awaitable[None]]
+Together = Callable[[Sequence[Envelope]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class BatchHandler:
+    """A handler that can also take several events of its group at once, all or nothing.
+
+    `together` makes every envelope it is given take effect, or none and raises. A bus
+    holding several deliveries whose handlers share one `together` may call it once
+    instead (the in-process bus does: under load, one transaction for many events); when
+    it raises, the bus delivers them one at a time, each with its own retries.
+    """
+
+    one: Handler
+    together: Together
+
+    async def __call__(self, envelope: Envelope) -> None:
+        await self.one(envelope)
 
 
 class NotReadyYet(Exception):

@@ -16,15 +16,16 @@ from datetime import timedelta
 
 from bson import ObjectId
 
-from bus.delivery import Ack, Bury, deliver_once
+from bus.delivery import Ack, Bury, deliver_once, deliver_together
 from bus.envelope import Envelope
 from bus.inprocess.store import Delivery, DeliveryStore
-from bus.interface import Handler, RetryPolicy
+from bus.interface import BatchHandler, Handler, RetryPolicy, Together
 from bus.stopping import CANCEL_DEADLINE, Background, drain
 from bus.timestamps import stored_now
 
 log = logging.getLogger("bus.inprocess")
 SCAN_LIMIT = 1_000
+BATCH_LIMIT = 32  # deliveries one consumer takes at once
 
 
 class GroupWorker:
@@ -101,30 +102,69 @@ class GroupWorker:
                 if queued is not None:
                     self._queue.put_nowait(queued)  # for stop to release
                 return
-            delivery, claimed = queued
-            self._queued.discard(delivery["_id"])
-            expired = claimed and delivery["due_at"] <= stored_now()  # ran out while queued
-            if expired or not claimed:
-                try:
-                    claimed_now = await self._store.claim(delivery, self._ack_wait)
-                except Exception:
-                    log.exception("bus: claiming a delivery of %s failed", self.group)
-                    continue  # still stored: the scan brings it back
-                if claimed_now is None:
-                    continue  # another consumer has it
-                delivery = claimed_now
-            # Its own task, so that stopping this consumer leaves the handler its grace.
-            task = asyncio.create_task(self._deliver(delivery), name=f"bus-{self.group}-handler")
+            # What else is queued right now goes along: handlers that can take several
+            # events at once then do (one transaction for many events under load).
+            batch = [queued, *self._also_queued()]
+            deliveries = [delivery for q in batch if (delivery := await self._leased(*q))]
+            # Its own task, so that stopping this consumer leaves the handlers their grace.
+            task = asyncio.create_task(self._deliver(deliveries), name=f"bus-{self.group}-handler")
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
             await asyncio.wait({task})
 
-    async def _deliver(self, delivery: Delivery) -> None:
+    def _also_queued(self) -> list[tuple[Delivery, bool]]:
+        more: list[tuple[Delivery, bool]] = []
+        while len(more) < BATCH_LIMIT - 1 and not self._queue.empty():
+            queued = self._queue.get_nowait()
+            if queued is None:
+                self._queue.put_nowait(None)  # a stop signal, for the consumer it wakes
+                break
+            more.append(queued)
+        return more
+
+    async def _leased(self, delivery: Delivery, claimed: bool) -> Delivery | None:
+        """The delivery, leased to this consumer; None if another consumer has it."""
+        self._queued.discard(delivery["_id"])
+        expired = claimed and delivery["due_at"] <= stored_now()  # ran out while queued
+        if not expired and claimed:
+            return delivery
+        try:
+            return await self._store.claim(delivery, self._ack_wait)
+        except Exception:
+            log.exception("bus: claiming a delivery of %s failed", self.group)
+            return None  # still stored: the scan brings it back
+
+    async def _deliver(self, deliveries: list[Delivery]) -> None:
+        """Together where their handler allows and there is more than one, else one by one;
+        a batch that fails is delivered again one by one, each with its own retries."""
+        for together, batch in self._by_batch_handler(deliveries):
+            if together is not None and len(batch) > 1:
+                envelopes = [Envelope.from_document(delivery["envelope"]) for delivery in batch]
+                if await deliver_together(together, envelopes, group=self.group):
+                    await self._acknowledge([delivery["_id"] for delivery in batch])
+                    continue
+            for delivery in batch:
+                await self._deliver_one(delivery)
+
+    def _by_batch_handler(
+        self, deliveries: list[Delivery]
+    ) -> list[tuple[Together | None, list[Delivery]]]:
+        runs: list[tuple[Together | None, list[Delivery]]] = []
+        for delivery in deliveries:
+            handler = self._handlers.get(delivery["envelope"]["subject"])
+            together = handler.together if isinstance(handler, BatchHandler) else None
+            if runs and together is not None and runs[-1][0] == together:
+                runs[-1][1].append(delivery)
+            else:
+                runs.append((together, [delivery]))
+        return runs
+
+    async def _deliver_one(self, delivery: Delivery) -> None:
         envelope = Envelope.from_document(delivery["envelope"])
         handler = self._handlers.get(envelope.subject)
         if handler is None:
             log.warning("bus: %s does not handle redelivered %s", self.group, envelope.subject)
-            await self._acknowledge(delivery["_id"])
+            await self._acknowledge([delivery["_id"]])
             return
         decision = await deliver_once(
             handler,
@@ -135,7 +175,7 @@ class GroupWorker:
         )
         try:
             if isinstance(decision, Ack):
-                await self._acknowledge(delivery["_id"])
+                await self._acknowledge([delivery["_id"]])
             elif isinstance(decision, Bury):
                 await self._store.bury(delivery, decision.reason)
             else:
@@ -145,11 +185,11 @@ class GroupWorker:
         except Exception:  # the lease runs out and the delivery comes back
             log.exception("bus: %s could not record the outcome of %s", self.group, envelope)
 
-    async def _acknowledge(self, delivery_id: ObjectId) -> None:
+    async def _acknowledge(self, delivery_ids: list[ObjectId]) -> None:
         """Acks that arrive while one is being written go together in the next write: under
         load, one delete for several deliveries, and no timer delays the first. Returns once
-        this one is deleted (by this call or the one before it)."""
-        self._acks.append(delivery_id)
+        these are deleted (by this call or the one before it)."""
+        self._acks.extend(delivery_ids)
         async with self._acking:
             if not self._acks:
                 return  # taken by the write that just finished

@@ -12,7 +12,7 @@ from modules.kernel.errors import (
     ValidationFailed,
 )
 from modules.kernel.ids import object_id_or_404
-from modules.kernel.inbox import Listener, inbox_guarded
+from modules.kernel.inbox import Inbox, Listener
 from modules.kernel.module import Module, ModuleContext, ModuleSettings, Service, Wiring, provide
 from modules.kernel.money import cents_to_number
 from modules.kernel.pages import Page, View, field_errors, local_path, redirect, view_provider
@@ -44,6 +44,7 @@ __all__ = (
     "ErrorsOut",
     "FieldError",
     "Forbidden",
+    "Inbox",
     "Listener",
     "Module",
     "ModuleContext",
@@ -70,7 +71,6 @@ __all__ = (
     "current_user_provider",
     "error_responses",
     "field_errors",
-    "inbox_guarded",
     "local_path",
     "next_page_link",
     "object_id_or_404",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from bus import Envelope, Handler
+from bus import BatchHandler, Envelope, Event
 from bus.failpoints import fail_if_armed
 from modules.kernel.unit_of_work import Transactions, UnitOfWork
 
@@ -22,26 +22,64 @@ class _AlreadyProcessed(Exception):
     pass
 
 
-def inbox_guarded(transactions: Transactions, listener: Listener) -> Handler:
-    """The inbox entry and the listener's writes commit together, so a re-delivery is a no-op.
+class Inbox:
+    """A module's listeners behind its inbox: the inbox entry and the listener's writes
+    commit together, so a re-delivery is a no-op.
 
-    The entry goes first: a repeat fails on its unique id before any other work,
-    and two concurrent deliveries of one event conflict, so only one proceeds.
+    The entry goes first: a repeat fails on its unique id before any other work, and two
+    concurrent deliveries of one event conflict, so only one proceeds. Several events can
+    also go through one transaction (`together`), all or none: under load the module then
+    commits once for many events instead of once for each.
     """
 
-    async def handle(envelope: Envelope) -> None:
-        fail_if_armed(f"handler.{transactions.producer}.{envelope.subject}")
-        event = envelope.open()
+    def __init__(self, transactions: Transactions, listeners: Mapping[type[Event], Listener]):
+        self._transactions = transactions
+        self._inbox = transactions.database[INBOX]
+        self._listeners = {
+            event_type.subject: listener for event_type, listener in listeners.items()
+        }
+
+    @property
+    def subjects(self) -> list[str]:
+        return list(self._listeners)
+
+    def handler(self, subject: str) -> BatchHandler:
+        listener = self._listeners[subject]
+
+        async def one(envelope: Envelope) -> None:
+            self._fail_if_armed(envelope)
+            event = envelope.open()
+
+            async def work(unit: UnitOfWork) -> None:
+                try:
+                    await self._inbox.insert_one(_entry(envelope), session=unit.session)
+                except DuplicateKeyError:
+                    raise _AlreadyProcessed() from None
+                await listener(event, unit)
+
+            with contextlib.suppress(_AlreadyProcessed):
+                await self._transactions.run(work)
+
+        return BatchHandler(one, self.together)
+
+    async def together(self, envelopes: Sequence[Envelope]) -> None:
+        """All in one transaction; a repeat among them (its inbox entry exists) or any
+        failure undoes them all, and the bus then delivers each alone."""
+        for envelope in envelopes:
+            self._fail_if_armed(envelope)
+        events = [(envelope.open(), self._listeners[envelope.subject]) for envelope in envelopes]
 
         async def work(unit: UnitOfWork) -> None:
-            entry = {"_id": envelope.event_id, "processed_at": datetime.now(UTC)}
-            try:
-                await transactions.database[INBOX].insert_one(entry, session=unit.session)
-            except DuplicateKeyError:
-                raise _AlreadyProcessed() from None
-            await listener(event, unit)
+            entries = [_entry(envelope) for envelope in envelopes]
+            await self._inbox.insert_many(entries, session=unit.session)
+            for event, listener in events:
+                await listener(event, unit)
 
-        with contextlib.suppress(_AlreadyProcessed):
-            await transactions.run(work)
+        await self._transactions.run(work)
 
-    return handle
+    def _fail_if_armed(self, envelope: Envelope) -> None:
+        fail_if_armed(f"handler.{self._transactions.producer}.{envelope.subject}")
+
+
+def _entry(envelope: Envelope) -> dict[str, Any]:
+    return {"_id": envelope.event_id, "processed_at": datetime.now(UTC)}

@@ -10,7 +10,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from bus import Bus, TicketCreated
 from bus.relay import Relay
-from modules.kernel import Transactions, UnitOfWork, inbox_guarded
+from modules.kernel import Inbox, Transactions, UnitOfWork
 
 GRACE = 0.2  # a crash's leftovers are recovered this long after their commit
 
@@ -49,7 +49,8 @@ def consume_into_effects(database: AsyncDatabase, bus: Bus) -> None:
             {"_id": event.id}, {"$inc": {"times": 1}}, upsert=True, session=unit.session
         )
 
-    bus.subscribe("orders", "ticket.created", inbox_guarded(transactions, count_effect))
+    inbox = Inbox(transactions, {TicketCreated: count_effect})
+    bus.subscribe("orders", "ticket.created", inbox.handler("ticket.created"))
 
 
 async def effects(database: AsyncDatabase) -> dict[str, int]:
