@@ -19,16 +19,13 @@ SWEEP_BATCH = 500
 
 async def record_expiry(unit: UnitOfWork, order_id: str, expires_at: datetime) -> bool:
     """True if newly scheduled; False if known already (a duplicate, or cancelled first)."""
-    if await unit.get(Expiry, PydanticObjectId(order_id)):
-        return False
     expiry = Expiry(
         id=PydanticObjectId(order_id),
         expires_at=expires_at,
         state=ExpiryState.SCHEDULED,
         correlation_id=current_correlation_id(),
     )
-    await unit.insert(expiry)
-    return True
+    return await unit.insert_if_absent(expiry)
 
 
 async def drop_expiry(unit: UnitOfWork, order_id: str) -> None:

@@ -16,11 +16,7 @@ R = TypeVar("R", bound=Versioned)
 
 async def record_once(unit: UnitOfWork, replica: R) -> bool:
     """Insert the first version of a replica; False if it exists already (a repeat)."""
-    assert replica.id is not None
-    if await unit.get(type(replica), replica.id) is not None:
-        return False
-    await unit.insert(replica)
-    return True
+    return await unit.insert_if_absent(replica)
 
 
 async def apply_in_order(

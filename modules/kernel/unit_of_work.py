@@ -52,6 +52,16 @@ class UnitOfWork:
         await document.insert(session=self._session)
         return document
 
+    async def insert_if_absent(self, document: D) -> bool:
+        """Insert unless a document with its id exists; False if one did. One round trip
+        (an upsert that sets only on insert), where reading first would take two."""
+        fields = _encoder.encode(document)
+        document_id = fields.pop("_id")
+        result = await document.get_pymongo_collection().update_one(
+            {"_id": document_id}, {"$setOnInsert": fields}, upsert=True, session=self._session
+        )
+        return result.upserted_id is not None
+
     async def save_if_unchanged(self, document: V, *, new_version: bool = True) -> None:
         """Write the document only if the stored one is still the version read; else Conflict.
 
