@@ -5,7 +5,9 @@ birth), so the normal path costs one insert and one delete (fewer under load:
 publishes and acks that arrive together share a write). What memory does not
 know (published elsewhere, left by a dead consumer or a past run, due for a
 retry) is claimed first, so competing consumers never run one delivery twice
-while its lease holds.
+while its lease holds. A consumer takes every delivery queued at that moment (up
+to BATCH_LIMIT); handlers that can take several at once (`BatchHandler`) then get
+them in one call, so under load a module commits once for many events.
 """
 
 from __future__ import annotations
