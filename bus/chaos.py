@@ -43,6 +43,10 @@ class ChaosBus:
         for _ in range(self._chaos.copies):
             await self._inner.publish_all(envelopes)
 
+    async def hand_over(self, envelopes: Sequence[Envelope]) -> None:
+        for _ in range(self._chaos.copies):
+            await self._inner.hand_over(envelopes)
+
     async def start(self) -> None:
         await self._inner.start()
 

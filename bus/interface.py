@@ -81,7 +81,12 @@ class Bus(Protocol):
         """Durably hand `envelope` to every group subscribed to its subject."""
 
     async def publish_all(self, envelopes: Sequence[Envelope]) -> None:
-        """`publish` for several at once, in as few round trips as the bus allows (the relay)."""
+        """`publish` for several at once, in as few round trips as the bus allows."""
+
+    async def hand_over(self, envelopes: Sequence[Envelope]) -> None:
+        """`publish_all` for a caller that keeps the envelopes durable until this returns (the
+        relay, in its outbox) and publishes them again if it raises: a bus may deliver them
+        to consumers in this process before, or instead of, storing them."""
 
     async def start(self) -> None: ...
 

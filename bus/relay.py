@@ -98,7 +98,7 @@ class Relay:
     async def _publish(self, envelopes: list[Envelope]) -> None:
         """A batch (what commits handed over meanwhile) costs one publish and one delete."""
         if envelopes:
-            await self._bus.publish_all(envelopes)
+            await self._bus.hand_over(envelopes)
             for envelope in envelopes:
                 metrics.published(envelope.subject, envelope.producer, envelope.occurred_at)
             crash_if_armed("relay.after_publish")

@@ -24,8 +24,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bus.delivery import DEFAULT_RETRY
 from bus.envelope import Envelope
 from bus.inprocess.group import GroupWorker
-from bus.inprocess.store import DeliveryStore
+from bus.inprocess.store import Delivery, DeliveryStore, new_delivery
 from bus.interface import DeadLetter, GroupStatus, Handler, RetryPolicy
+from bus.timestamps import stored_now
 
 
 class InProcessBus:
@@ -37,12 +38,14 @@ class InProcessBus:
         concurrency: int = 8,
         ack_wait: timedelta = timedelta(seconds=30),
         scan_interval: float = 5.0,
+        handover_wait: float = 1.0,
     ):
         self._store = DeliveryStore(database)
         self._retry = retry
         self._concurrency = concurrency
         self._ack_wait = ack_wait
         self._scan_interval = min(scan_interval, ack_wait.total_seconds())
+        self._handover_wait = min(handover_wait, ack_wait.total_seconds())
         self._handlers: dict[str, dict[str, Handler]] = defaultdict(dict)
         self._groups: dict[str, GroupWorker] = {}
 
@@ -58,6 +61,35 @@ class InProcessBus:
             [(self._subscribers(envelope.subject), envelope) for envelope in envelopes]
         )
 
+    async def hand_over(self, envelopes: Sequence[Envelope]) -> None:
+        """When every group is consumed here, no delivery is stored on the normal path: each
+        is handed to its consumer in memory and this returns once all are handled (or
+        buried, or stored for a retry). What is still being handled after `handover_wait`
+        is stored, leased to this process, before returning. Raises if any could be neither
+        handled nor stored: the caller publishes those events again."""
+        batch = [(self._subscribers(envelope.subject), envelope) for envelope in envelopes]
+        groups = {group for subscribers, _ in batch for group in subscribers}
+        if not groups or not self._all_running_here(groups):
+            await self._deliver(batch)
+            return
+        handed = [
+            (delivery, self._groups[group].hand_over(delivery))
+            for subscribers, envelope in batch
+            for group in subscribers
+            for delivery in [_leased_delivery(group, envelope, self._ack_wait)]
+        ]
+        await asyncio.wait([handover.done for _, handover in handed], timeout=self._handover_wait)
+        still_running = [(d, h) for d, h in handed if not h.done.done()]
+        for _, handover in still_running:
+            handover.stored = True  # from now on its consumer deletes it when done
+        await self._store.store_leased([delivery for delivery, _ in still_running])
+        for _, handover in handed:
+            if handover.done.done() and handover.done.exception():
+                raise RuntimeError("a handed-over delivery was neither handled nor stored")
+
+    def _all_running_here(self, groups: set[str]) -> bool:
+        return all(group in self._groups and self._groups[group].running for group in groups)
+
     async def redeliver(self, group: str, envelope: Envelope) -> None:
         """One delivery for `group` alone; a consumer of it in another process scans it up."""
         await self._deliver([([group], envelope)])
@@ -69,7 +101,7 @@ class InProcessBus:
         groups = {group for subscribers, _ in batch for group in subscribers}
         if not groups:
             return
-        local = all(group in self._groups and self._groups[group].running for group in groups)
+        local = self._all_running_here(groups)
         deliveries = await self._store.add(batch, self._ack_wait if local else None)
         if local:
             for delivery in deliveries:
@@ -103,3 +135,7 @@ class InProcessBus:
 
     async def replay(self, dead_letter_id: str) -> bool:
         return await self._store.replay(dead_letter_id)  # the next scan delivers it
+
+
+def _leased_delivery(group: str, envelope: Envelope, lease: timedelta) -> Delivery:
+    return new_delivery(group, envelope.to_document(), stored_now(lease), attempts=1)

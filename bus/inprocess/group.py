@@ -20,6 +20,7 @@ from bson import ObjectId
 
 from bus.delivery import Ack, Bury, deliver_once, deliver_together
 from bus.envelope import Envelope
+from bus.inprocess.handover import Handover, Queued
 from bus.inprocess.store import Delivery, DeliveryStore
 from bus.interface import BatchHandler, Handler, RetryPolicy, Together
 from bus.stopping import CANCEL_DEADLINE, Background, drain
@@ -49,9 +50,10 @@ class GroupWorker:
         self._ack_wait = ack_wait
         self._concurrency = concurrency
         self._scan_interval = scan_interval
-        self._queue: asyncio.Queue[tuple[Delivery, bool] | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[Queued | None] = asyncio.Queue()
         self._queued: set[ObjectId] = set()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._handed_over: set[Handover] = set()
         self._acks: list[ObjectId] = []
         self._acking = asyncio.Lock()
         self._loops = Background()
@@ -66,13 +68,28 @@ class GroupWorker:
             self._loops.spawn(self._consume(), f"bus-{self.group}-{number}")
 
     def offer(self, delivery: Delivery, *, claimed: bool) -> None:
-        """Queue a delivery; `claimed` ones are leased to this process already."""
-        if self.running and delivery["_id"] not in self._queued:
-            self._queued.add(delivery["_id"])
-            self._queue.put_nowait((delivery, claimed))
+        """Queue a stored delivery; `claimed` ones are leased to this process already."""
+        self._put(Queued(delivery, claimed))
+
+    def hand_over(self, delivery: Delivery) -> Handover:
+        """Queue a delivery that is not stored; the caller waits for the handover's `done`."""
+        handover = Handover()
+        self._handed_over.add(handover)
+        handover.done.add_done_callback(lambda _: self._handed_over.discard(handover))
+        self._put(Queued(delivery, claimed=True, handover=handover))
+        return handover
+
+    def _put(self, queued: Queued) -> None:
+        if not self.running:
+            if queued.handover:
+                queued.handover.settle(RuntimeError(f"{self.group} is stopping"))
+        elif queued.delivery["_id"] not in self._queued:
+            self._queued.add(queued.delivery["_id"])
+            self._queue.put_nowait(queued)
 
     async def stop(self, grace: float) -> None:
-        """Stop consuming; handlers get `grace`; claimed deliveries never started are released."""
+        """Stop consuming; handlers get `grace`; claimed deliveries never started are released,
+        and the publishers of handed-over ones told (they publish them again)."""
         self._loops.request_stop()
         for _ in range(self._concurrency):
             self._queue.put_nowait(None)  # idle consumers wake up and see the flag
@@ -81,8 +98,10 @@ class GroupWorker:
         unstarted = []
         while not self._queue.empty():
             queued = self._queue.get_nowait()
-            if queued is not None and queued[1]:
-                unstarted.append(queued[0])
+            if queued is not None and queued.claimed and queued.stored:
+                unstarted.append(queued.delivery)
+        for handover in list(self._handed_over):
+            handover.settle(RuntimeError(f"{self.group} stopped before handling it"))
         try:
             await asyncio.wait_for(self._store.release(unstarted), CANCEL_DEADLINE)
         except Exception:  # their leases run out instead: delivered after the ack wait
@@ -107,15 +126,15 @@ class GroupWorker:
             # What else is queued right now goes along: handlers that can take several
             # events at once then do (one transaction for many events under load).
             batch = [queued, *self._also_queued()]
-            deliveries = [delivery for q in batch if (delivery := await self._leased(*q))]
+            taken = [q for q in batch if await self._leased(q)]
             # Its own task, so that stopping this consumer leaves the handlers their grace.
-            task = asyncio.create_task(self._deliver(deliveries), name=f"bus-{self.group}-handler")
+            task = asyncio.create_task(self._deliver(taken), name=f"bus-{self.group}-handler")
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
             await asyncio.wait({task})
 
-    def _also_queued(self) -> list[tuple[Delivery, bool]]:
-        more: list[tuple[Delivery, bool]] = []
+    def _also_queued(self) -> list[Queued]:
+        more: list[Queued] = []
         while len(more) < BATCH_LIMIT - 1 and not self._queue.empty():
             queued = self._queue.get_nowait()
             if queued is None:
@@ -124,49 +143,52 @@ class GroupWorker:
             more.append(queued)
         return more
 
-    async def _leased(self, delivery: Delivery, claimed: bool) -> Delivery | None:
-        """The delivery, leased to this consumer; None if another consumer has it."""
-        self._queued.discard(delivery["_id"])
-        expired = claimed and delivery["due_at"] <= stored_now()  # ran out while queued
-        if not expired and claimed:
-            return delivery
+    async def _leased(self, queued: Queued) -> bool:
+        """Leases `queued` to this consumer if it is not yet; False if another consumer has it.
+        A handed-over delivery is nobody else's to take."""
+        self._queued.discard(queued.delivery["_id"])
+        delivery = queued.delivery
+        if queued.handover or (queued.claimed and delivery["due_at"] > stored_now()):
+            return True
         try:
-            return await self._store.claim(delivery, self._ack_wait)
+            claimed = await self._store.claim(delivery, self._ack_wait)
         except Exception:
             log.exception("bus: claiming a delivery of %s failed", self.group)
-            return None  # still stored: the scan brings it back
+            return False  # still stored: the scan brings it back
+        if claimed is not None:
+            queued.delivery = claimed
+        return claimed is not None
 
-    async def _deliver(self, deliveries: list[Delivery]) -> None:
+    async def _deliver(self, batch: list[Queued]) -> None:
         """Together where their handler allows and there is more than one, else one by one;
         a batch that fails is delivered again one by one, each with its own retries."""
-        for together, batch in self._by_batch_handler(deliveries):
-            if together is not None and len(batch) > 1:
-                envelopes = [Envelope.from_document(delivery["envelope"]) for delivery in batch]
+        for together, run in self._by_batch_handler(batch):
+            if together is not None and len(run) > 1:
+                envelopes = [Envelope.from_document(q.delivery["envelope"]) for q in run]
                 if await deliver_together(together, envelopes, group=self.group):
-                    await self._acknowledge([delivery["_id"] for delivery in batch])
+                    await self._acknowledge(run)
                     continue
-            for delivery in batch:
-                await self._deliver_one(delivery)
+            for queued in run:
+                await self._deliver_one(queued)
 
-    def _by_batch_handler(
-        self, deliveries: list[Delivery]
-    ) -> list[tuple[Together | None, list[Delivery]]]:
-        runs: list[tuple[Together | None, list[Delivery]]] = []
-        for delivery in deliveries:
-            handler = self._handlers.get(delivery["envelope"]["subject"])
+    def _by_batch_handler(self, batch: list[Queued]) -> list[tuple[Together | None, list[Queued]]]:
+        runs: list[tuple[Together | None, list[Queued]]] = []
+        for queued in batch:
+            handler = self._handlers.get(queued.delivery["envelope"]["subject"])
             together = handler.together if isinstance(handler, BatchHandler) else None
             if runs and together is not None and runs[-1][0] == together:
-                runs[-1][1].append(delivery)
+                runs[-1][1].append(queued)
             else:
-                runs.append((together, [delivery]))
+                runs.append((together, [queued]))
         return runs
 
-    async def _deliver_one(self, delivery: Delivery) -> None:
+    async def _deliver_one(self, queued: Queued) -> None:
+        delivery = queued.delivery
         envelope = Envelope.from_document(delivery["envelope"])
         handler = self._handlers.get(envelope.subject)
         if handler is None:
             log.warning("bus: %s does not handle redelivered %s", self.group, envelope.subject)
-            await self._acknowledge([delivery["_id"]])
+            await self._acknowledge([queued])
             return
         decision = await deliver_once(
             handler,
@@ -177,23 +199,42 @@ class GroupWorker:
         )
         try:
             if isinstance(decision, Ack):
-                await self._acknowledge([delivery["_id"]])
+                await self._acknowledge([queued])
             elif isinstance(decision, Bury):
                 await self._store.bury(delivery, decision.reason)
             else:
-                waiting = await self._store.retry_later(delivery, decision.delay, decision.reason)
-                loop = asyncio.get_running_loop()
-                loop.call_later(decision.delay, lambda: self.offer(waiting, claimed=False))
-        except Exception:  # the lease runs out and the delivery comes back
+                await self._retry_later(queued, decision.delay, decision.reason)
+        except Exception as error:  # the lease runs out (or the publisher retries)
             log.exception("bus: %s could not record the outcome of %s", self.group, envelope)
+            if queued.handover:
+                queued.handover.settle(error)
+        if queued.handover:
+            queued.handover.settle()
 
-    async def _acknowledge(self, delivery_ids: list[ObjectId]) -> None:
-        """Acks that arrive while one is being written go together in the next write: under
-        load, one delete for several deliveries, and no timer delays the first. Returns once
-        these are deleted (by this call or the one before it)."""
-        self._acks.extend(delivery_ids)
+    async def _retry_later(self, queued: Queued, delay: float, reason: str) -> None:
+        """A handed-over delivery is stored now: its retry must outlive the publisher's wait."""
+        if queued.stored:
+            waiting = await self._store.retry_later(queued.delivery, delay, reason)
+        else:
+            assert queued.handover is not None
+            queued.handover.stored = True
+            waiting = await self._store.store_for_retry(queued.delivery, delay, reason)
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay, lambda: self.offer(waiting, claimed=False))
+
+    async def _acknowledge(self, handled: list[Queued]) -> None:
+        """Stored deliveries are deleted; acks that arrive while one is being written go
+        together in the next write: under load, one delete for several deliveries, and no
+        timer delays the first. Returns once these are deleted (by this call or the one
+        before it); then their publishers, if waiting, are told."""
+        self._acks.extend(queued.delivery["_id"] for queued in handled if queued.stored)
         async with self._acking:
-            if not self._acks:
-                return  # taken by the write that just finished
-            batch, self._acks = self._acks, []
-            await self._store.acknowledge(batch)
+            if self._acks:
+                batch, self._acks = self._acks, []
+                try:
+                    await self._store.acknowledge(batch)
+                except Exception:  # their leases run out: delivered again, and deduped
+                    log.exception("bus: %s could not delete %d deliveries", self.group, len(batch))
+        for queued in handled:
+            if queued.handover:
+                queued.handover.settle()

@@ -44,7 +44,7 @@ class DeliveryStore:
         claimed by the caller."""
         due_at, attempts = (now(), 0) if lease is None else (now(lease), 1)
         deliveries = [
-            _delivery(group, envelope.to_document(), due_at, attempts)
+            new_delivery(group, envelope.to_document(), due_at, attempts)
             for groups, envelope in batch
             for group in groups
         ]
@@ -76,6 +76,17 @@ class DeliveryStore:
             {"$set": {"due_at": waiting["due_at"], "last_error": error}},
         )
         return waiting
+
+    async def store_for_retry(self, delivery: Delivery, delay: float, error: str) -> Delivery:
+        """A delivery that was only in memory, written now to be retried after `delay`."""
+        waiting = {**delivery, "due_at": now(timedelta(seconds=delay)), "last_error": error}
+        await self._deliveries.insert_one(waiting)
+        return waiting
+
+    async def store_leased(self, deliveries: list[Delivery]) -> None:
+        """Deliveries that were only in memory, written as they are: leased to this process."""
+        if deliveries:
+            await self._deliveries.insert_many(deliveries)
 
     async def release(self, deliveries: list[Delivery]) -> None:
         """Hand back deliveries claimed but never started, for the next run to take at once."""
@@ -122,7 +133,7 @@ class DeliveryStore:
                 {"_id": ObjectId(dead_letter_id)}, session=session
             )
             if dead:
-                delivery = _delivery(dead["group"], dead["envelope"], now(), attempts=0)
+                delivery = new_delivery(dead["group"], dead["envelope"], now(), attempts=0)
                 await self._deliveries.insert_one(delivery, session=session)
                 replayed = True
 
@@ -131,7 +142,7 @@ class DeliveryStore:
         return replayed
 
 
-def _delivery(group: str, envelope: dict[str, Any], due_at: datetime, attempts: int) -> Delivery:
+def new_delivery(group: str, envelope: dict[str, Any], due_at: datetime, attempts: int) -> Delivery:
     return {
         "_id": ObjectId(),
         "group": group,

@@ -70,6 +70,10 @@ class RedisStreamsBus:
                 )
             await pipe.execute()
 
+    async def hand_over(self, envelopes: Sequence[Envelope]) -> None:
+        """Stored in the streams like any publish: consumers are other processes."""
+        await self.publish_all(envelopes)
+
     async def start(self) -> None:
         for group, handlers in self._handlers.items():
             # The blocking read gets its own connection, with a timeout beyond the block time.
