@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -43,6 +43,7 @@ class Relay:
         lease: float = 10.0,
         recovery_interval: float = 2.0,
         batch: int = 100,
+        publishers: int = 4,
     ):
         self._outbox = database[OUTBOX]
         self._bus = bus
@@ -50,8 +51,10 @@ class Relay:
         self._lease = timedelta(seconds=lease)
         self._recovery_interval = recovery_interval
         self._batch = batch
+        self._publishers = publishers
         self._handed: list[Envelope] = []
         self._loops = Background()
+        self._recovery = Background()
 
     def committed(self, envelopes: Sequence[Envelope]) -> None:
         """Called right after a commit with the envelopes it wrote to the outbox."""
@@ -60,23 +63,27 @@ class Relay:
 
     async def start(self) -> None:
         await self._outbox.create_index(RECOVERY_INDEX)
-        self._loops.spawn(self._run(), "outbox-relay")
+        for number in range(self._publishers):
+            self._loops.spawn(self._publish_forever(), f"outbox-relay-{number}")
+        self._recovery.spawn(self._recover_forever(), "outbox-recovery")
 
     async def stop(self, grace: float = LOOP_GRACE) -> None:
         """Entries handed over but not yet published stay in the outbox for the recovery scan."""
-        await self._loops.stop(grace)
+        await asyncio.gather(self._loops.stop(grace), self._recovery.stop(grace))
 
     async def publish_committed(self) -> int:
-        """Publish what commits handed over; after a failure the rest waits for recovery."""
+        """Publish what commits handed over, a batch at a time; a batch that fails waits for
+        recovery. Several run this at once: a bus that hands events over (in-process)
+        returns only once they are handled, and the next batch need not wait for that."""
         published = 0
-        try:
-            while self._handed:
-                batch, self._handed = self._handed[: self._batch], self._handed[self._batch :]
+        while self._handed:
+            batch, self._handed = self._handed[: self._batch], self._handed[self._batch :]
+            try:
                 await self._publish(batch)
+            except Exception:
+                log.exception("relay: publishing failed; recovery retries those after grace")
+            else:
                 published += len(batch)
-        except Exception:
-            log.exception("relay: publishing failed; recovery retries those entries after grace")
-            self._handed.clear()
         return published
 
     async def recover(self) -> int:
@@ -104,16 +111,16 @@ class Relay:
             crash_if_armed("relay.after_publish")
             await self._outbox.delete_many({"_id": {"$in": [e.event_id for e in envelopes]}})
 
-    async def _run(self) -> None:
-        next_recovery = time.monotonic()
+    async def _publish_forever(self) -> None:
         while self._loops.running:
             await self.publish_committed()
-            if time.monotonic() >= next_recovery:
-                try:
-                    while self._loops.running and await self.recover() == self._batch:
-                        pass
-                except Exception:
-                    log.exception("relay: recovery scan failed; retrying")
-                next_recovery = time.monotonic() + self._recovery_interval
-            if not self._handed:
-                await self._loops.pause(next_recovery - time.monotonic())
+            await self._loops.pause(self._recovery_interval)
+
+    async def _recover_forever(self) -> None:
+        while self._recovery.running:
+            try:
+                while self._recovery.running and await self.recover() == self._batch:
+                    pass
+            except Exception:
+                log.exception("relay: recovery scan failed; retrying")
+            await self._recovery.pause(self._recovery_interval)

@@ -24,6 +24,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from bus.delivery import DEFAULT_RETRY
 from bus.envelope import Envelope
 from bus.inprocess.group import GroupWorker
+from bus.inprocess.handover import Handover
 from bus.inprocess.store import Delivery, DeliveryStore, new_delivery
 from bus.interface import DeadLetter, GroupStatus, Handler, RetryPolicy
 from bus.timestamps import stored_now
@@ -79,13 +80,31 @@ class InProcessBus:
             for delivery in [_leased_delivery(group, envelope, self._ack_wait)]
         ]
         await asyncio.wait([handover.done for _, handover in handed], timeout=self._handover_wait)
-        still_running = [(d, h) for d, h in handed if not h.done.done()]
-        for _, handover in still_running:
-            handover.stored = True  # from now on its consumer deletes it when done
-        await self._store.store_leased([delivery for delivery, _ in still_running])
+        await self._store_the_late(handed)
         for _, handover in handed:
             if handover.done.done() and handover.done.exception():
                 raise RuntimeError("a handed-over delivery was neither handled nor stored")
+
+    async def _store_the_late(self, handed: list[tuple[Delivery, Handover]]) -> None:
+        """Deliveries whose handlers still run are written, leased to this process; those
+        their consumer is writing for a retry are waited for."""
+        late = [(delivery, handover) for delivery, handover in handed if not handover.done.done()]
+        being_written = [handover.done for _, handover in late if handover.stored]
+        to_write = [(delivery, handover) for delivery, handover in late if not handover.stored]
+        for _, handover in to_write:
+            handover.stored = True  # from now on its consumer deletes it when done
+        try:
+            await self._store.store_leased([delivery for delivery, _ in to_write])
+        except Exception as error:
+            for _, handover in to_write:
+                handover.settle(error)
+            raise
+        finally:
+            for _, handover in to_write:
+                if not handover.written.done():
+                    handover.written.set_result(None)
+        if being_written:
+            await asyncio.wait(being_written)
 
     def _all_running_here(self, groups: set[str]) -> bool:
         return all(group in self._groups and self._groups[group].running for group in groups)

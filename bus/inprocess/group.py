@@ -160,10 +160,14 @@ class GroupWorker:
         return claimed is not None
 
     async def _deliver(self, batch: list[Queued]) -> None:
-        """Together where their handler allows and there is more than one, else one by one;
-        a batch that fails is delivered again one by one, each with its own retries."""
+        """Together where their handler allows and there is more than one; a batch that
+        fails is delivered again one by one, in order, each with its own retries. Handlers
+        that take one event at a time get theirs all at once, as separate consumers would."""
         for together, run in self._by_batch_handler(batch):
-            if together is not None and len(run) > 1:
+            if together is None:
+                await asyncio.gather(*(self._deliver_one(queued) for queued in run))
+                continue
+            if len(run) > 1:
                 envelopes = [Envelope.from_document(q.delivery["envelope"]) for q in run]
                 if await deliver_together(together, envelopes, group=self.group):
                     await self._acknowledge(run)
@@ -201,6 +205,8 @@ class GroupWorker:
             if isinstance(decision, Ack):
                 await self._acknowledge([queued])
             elif isinstance(decision, Bury):
+                if queued.handover is not None:
+                    await queued.handover.write_finished()
                 await self._store.bury(delivery, decision.reason)
             else:
                 await self._retry_later(queued, decision.delay, decision.reason)
@@ -213,12 +219,15 @@ class GroupWorker:
 
     async def _retry_later(self, queued: Queued, delay: float, reason: str) -> None:
         """A handed-over delivery is stored now: its retry must outlive the publisher's wait."""
-        if queued.stored:
-            waiting = await self._store.retry_later(queued.delivery, delay, reason)
-        else:
-            assert queued.handover is not None
-            queued.handover.stored = True
+        handover = queued.handover
+        if handover is not None and not handover.stored:
+            handover.stored = True
+            handover.written.set_result(None)  # this write is the consumer's own
             waiting = await self._store.store_for_retry(queued.delivery, delay, reason)
+        else:
+            if handover is not None:
+                await handover.write_finished()
+            waiting = await self._store.retry_later(queued.delivery, delay, reason)
         loop = asyncio.get_running_loop()
         loop.call_later(delay, lambda: self.offer(waiting, claimed=False))
 
@@ -226,8 +235,17 @@ class GroupWorker:
         """Stored deliveries are deleted; acks that arrive while one is being written go
         together in the next write: under load, one delete for several deliveries, and no
         timer delays the first. Returns once these are deleted (by this call or the one
-        before it); then their publishers, if waiting, are told."""
-        self._acks.extend(queued.delivery["_id"] for queued in handled if queued.stored)
+        before it). A publisher waiting on one never stored is told at once."""
+        stored = []
+        for queued in handled:
+            if queued.stored:
+                stored.append(queued)
+            elif queued.handover is not None:
+                queued.handover.settle()  # nothing to delete
+        for queued in stored:
+            if queued.handover is not None:
+                await queued.handover.write_finished()
+        self._acks.extend(queued.delivery["_id"] for queued in stored)
         async with self._acking:
             if self._acks:
                 batch, self._acks = self._acks, []
@@ -235,6 +253,6 @@ class GroupWorker:
                     await self._store.acknowledge(batch)
                 except Exception:  # their leases run out: delivered again, and deduped
                     log.exception("bus: %s could not delete %d deliveries", self.group, len(batch))
-        for queued in handled:
-            if queued.handover:
+        for queued in stored:
+            if queued.handover is not None:
                 queued.handover.settle()

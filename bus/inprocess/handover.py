@@ -33,10 +33,18 @@ class Queued:
 @dataclass(eq=False)  # kept in sets: compared by identity
 class Handover:
     """The publisher's side of a delivery handed over: `done` once it is handled, buried or
-    stored for later; `stored` once written to the store after all."""
+    stored for a retry. `stored` once someone writes it to the store after all: its
+    consumer, for a retry, or the publisher, when the handler outlasts its wait (and then
+    `written` tells the consumer when that write is over, so that its delete follows it)."""
 
     done: asyncio.Future[None] = field(default_factory=asyncio.Future)
     stored: bool = False
+    written: asyncio.Future[None] = field(default_factory=asyncio.Future)
+
+    async def write_finished(self) -> None:
+        """Returns once a write of the publisher's is over (whatever its outcome)."""
+        if self.stored:
+            await asyncio.wait([self.written])
 
     def settle(self, error: BaseException | None = None) -> None:
         if not self.done.done():

@@ -81,8 +81,12 @@ class ListingCache:
         """After a commit of tickets: a failure here only delays the change by `max_age`."""
         try:
             await self._client().incr(self._key)
-        except Exception:
-            log.warning("listing: could not bump the version; caches expire in %ss", self._max_age)
+        except Exception as error:
+            log.warning(
+                "listing: could not bump the version (%r); caches expire in %ss",
+                error,
+                self._max_age,
+            )
 
     async def page(self, page: PageRequest, path: str) -> Listing:
         if page != FIRST_PAGE:

@@ -44,6 +44,7 @@ async def round_trips_per_event(
     async with running(bus, tickets.relay):
         await tickets.create(-1)  # the first scans run meanwhile: not part of an event's cost
         await handled(observer, prefix, 1)
+        await eventually(lambda: bus_and_outbox_empty(observer, prefix))  # its delete too
         log.sent.clear()
         for number in range(EVENTS):
             await tickets.create(number)
