@@ -25,6 +25,9 @@ async def prefix(servers: ServerUrls) -> AsyncIterator[str]:
 @pytest.fixture
 async def client(servers: ServerUrls, prefix: str) -> AsyncIterator[AppClient]:
     """The whole app, every module, in-process bus with duplicates and reordering on. A folder
-    about one module overrides it with only the modules its tests need."""
-    async with running(build_app(servers, prefix)) as app_client:
+    about one module overrides it with only the modules its tests need.
+
+    Without the expiry worker: no order's window (15 minutes) ends within a test, so it would
+    only be started and stopped, half a second per test. The expiry tests run it."""
+    async with running(build_app(servers, prefix, run_worker=False)) as app_client:
         yield app_client

@@ -104,11 +104,7 @@ class ChildServer:
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise ServerStartError(
-                    f"{self.name} exited with code {self._process.returncode}; "
-                    f"see {self._log_path}:\n{self._tail()}"
-                )
+            self.check_running()
             if ready():
                 return
             time.sleep(0.05)
@@ -116,6 +112,14 @@ class ChildServer:
         raise ServerStartError(
             f"{self.name} did not answer within {timeout:.0f}s; see {self._log_path}"
         )
+
+    def check_running(self) -> None:
+        """ServerStartError, with the end of its log, if it has exited."""
+        if self._process is not None and self._process.poll() is not None:
+            raise ServerStartError(
+                f"{self.name} exited with code {self._process.returncode}; "
+                f"see {self._log_path}:\n{self._tail()}"
+            )
 
     def watch(self, on_exit: Callable[[str, int], None]) -> None:
         """Call `on_exit(name, code)` from a thread when the child dies without being stopped.

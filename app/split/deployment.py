@@ -13,13 +13,15 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 import urllib.request
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.embedded import EmbeddedServers
-from app.embedded.process import ChildServer, answers, free_port
+from app.embedded.process import ChildServer, ServerStartError, answers, free_port
 from app.registry import AVAILABLE
 from app.split.front import Routes, write_routes
 
@@ -37,6 +39,7 @@ PAGE_ROUTES = {
     "payments": ("/payments",),
     "archive": ("/timeline",),
 }
+START_TIMEOUT = 60  # seconds for every process to be ready, on a loaded machine
 ARCHIVE_FILE = "archive.sqlite3"  # one store for the archive process and `ticketing events`
 
 
@@ -86,8 +89,7 @@ class SplitDeployment:
         )
         self._jwt_key = self.settings.get("TICKETING_JWT_KEY") or secrets.token_urlsafe(32)
         try:
-            for service in self.services:
-                self.start_service(service.name)
+            self.start_services(service.name for service in self.services)
             self._start_front()
         except BaseException:
             self.stop()
@@ -97,9 +99,7 @@ class SplitDeployment:
         """The front first (no new requests), then every process at once, then the servers."""
         if "front" in self.processes:
             self.processes.pop("front").stop()
-        stopping, self.processes = list(self.processes.values()), {}
-        with ThreadPoolExecutor(max_workers=len(stopping) or 1) as pool:
-            list(pool.map(lambda process: process.stop(), stopping))
+        self.stop_services(list(self.processes))
         if self._servers:
             self._servers.stop()
 
@@ -108,6 +108,27 @@ class SplitDeployment:
 
     def start_service(self, name: str, **settings: str) -> None:
         """Start (or restart) one process; `settings` are extra TICKETING_* just for it."""
+        self.start_services([name], **settings)
+
+    def start_services(self, names: Iterable[str], **settings: str) -> None:
+        """Spawn the processes at once, then wait until all are ready (none needs another up
+        first: each consumer group reads its streams from their start). Spawned by the calling
+        thread, as children die with the thread that started them."""
+        starting = {name: self._spawn(name, settings) for name in names}
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            for name, port in list(starting.items()):
+                self.processes[name].check_running()
+                if _ready(port):
+                    del starting[name]
+            if not starting:
+                return
+            if time.monotonic() > deadline:
+                raise ServerStartError(f"{', '.join(starting)} not ready within {START_TIMEOUT}s")
+            time.sleep(0.05)
+
+    def _spawn(self, name: str, settings: dict[str, str]) -> int:
+        """Its process started, not yet ready; the port that says when it is."""
         service = self.service(name)
         if service.module in HEALTH_ONLY:
             argv = [_ticketing(), *HEALTH_ONLY[service.module]]
@@ -116,8 +137,9 @@ class SplitDeployment:
             argv = [_ticketing(), "serve", "--modules", service.module, "--port", str(service.port)]
         env = self._env(name) | {f"TICKETING_{k.upper()}": v for k, v in settings.items()}
         process = ChildServer(name, argv, self.data_dir / "logs" / f"{name}.log", env)
-        process.start(ready=lambda: _ready(service.port), timeout=60)
+        process.start(ready=lambda: True)
         self.processes[name] = process
+        return service.port
 
     def command(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run a `ticketing` command (e.g. `deadletter list`) against this deployment."""
@@ -130,6 +152,12 @@ class SplitDeployment:
 
     def stop_service(self, name: str) -> None:
         self.processes.pop(name).stop()
+
+    def stop_services(self, names: list[str]) -> None:
+        """SIGTERM to all at once, each stopping within its own grace period."""
+        stopping = [self.processes.pop(name) for name in names]
+        with ThreadPoolExecutor(max_workers=len(stopping) or 1) as pool:
+            list(pool.map(lambda process: process.stop(), stopping))
 
     def restart_redis(self) -> None:
         """Stop the embedded Redis and start it again on the same port and files (AOF replays)."""

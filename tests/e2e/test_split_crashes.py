@@ -51,8 +51,8 @@ class TestReplicaKilled:
         self, deployment: SplitDeployment, mongo: MongoClient, streams: redis.Redis
     ) -> None:
         wait_for(lambda: backlog(streams, "orders"), until=lambda n: n == 0)
-        deployment.stop_service("orders-2")  # no live peer may claim what orders-1 holds
-        deployment.stop_service("orders-1")
+        # no live peer may claim what orders-1 holds
+        deployment.stop_services(["orders-1", "orders-2"])
         deployment.start_service("orders-1", **HOLDING)
         try:
             seller = User(deployment.base_url)
@@ -68,16 +68,15 @@ class TestReplicaKilled:
         finally:
             if "orders-1" in deployment.processes:
                 deployment.kill("orders-1")
-            deployment.start_service("orders-1")
-            if "orders-2" not in deployment.processes:
-                deployment.start_service("orders-2")
+            deployment.start_services(
+                name for name in ("orders-1", "orders-2") if name not in deployment.processes
+            )
 
     def test_an_event_committed_but_not_acked_takes_effect_once(
         self, deployment: SplitDeployment, mongo: MongoClient, streams: redis.Redis
     ) -> None:
         wait_for(lambda: backlog(streams, "orders"), until=lambda n: n == 0)
-        deployment.stop_service("orders-2")
-        deployment.stop_service("orders-1")
+        deployment.stop_services(["orders-1", "orders-2"])
         deployment.start_service("orders-1", failpoints="consumer.before_ack")
         try:
             ticket_id = User(deployment.base_url).sell("Crash after commit")

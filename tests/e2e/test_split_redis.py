@@ -75,9 +75,8 @@ class TestPoisonEvent:
 
 
 def _restart_orders(deployment: SplitDeployment, **settings: str) -> None:
-    for name in ("orders-1", "orders-2"):
-        deployment.stop_service(name)
-        deployment.start_service(name, **settings)
+    deployment.stop_services(["orders-1", "orders-2"])
+    deployment.start_services(["orders-1", "orders-2"], **settings)
 
 
 def _replica_version(mongo: MongoClient, ticket_id: str) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -54,12 +55,23 @@ class TestFileModes:
         assert readable_by_others(data_dir) == []
 
 
+@pytest.fixture(scope="class")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Launcher]:
+    """One `ticketing serve` running, for the tests that only look at it (a start costs
+    seconds); what a test starts on its own is not in the way of another's."""
+    launcher = Launcher(tmp_path_factory.mktemp("served"))
+    try:
+        launcher.start()
+        yield launcher
+    finally:
+        launcher.kill_all()
+
+
 class TestRedisPassword:
     def test_the_embedded_redis_refuses_a_client_without_the_password(
-        self, launcher: Launcher
+        self, served: Launcher
     ) -> None:
-        launcher.start()
-        url = urlsplit(embedded_redis_url(launcher.workdir / "data"))
+        url = urlsplit(embedded_redis_url(served.workdir / "data"))
         assert url.port and url.password
 
         with (
@@ -71,10 +83,10 @@ class TestRedisPassword:
             assert ours.ping()
 
     def test_the_password_is_kept_private_in_the_data_dir_and_not_on_a_command_line(
-        self, launcher: Launcher
+        self, served: Launcher
     ) -> None:
-        serving = launcher.start()
-        data_dir = launcher.workdir / "data"
+        [serving] = served.started
+        data_dir = served.workdir / "data"
         password = urlsplit(embedded_redis_url(data_dir)).password
         assert password
 
@@ -85,11 +97,9 @@ class TestRedisPassword:
             assert password not in Path(f"/proc/{child.pid}/cmdline").read_text()
 
     def test_operator_commands_attach_to_the_running_servers_with_the_password(
-        self, launcher: Launcher
+        self, served: Launcher
     ) -> None:
-        launcher.start()
-
-        result = run(launcher.workdir, "bus", "status")
+        result = run(served.workdir, "bus", "status")
 
         assert result.returncode == 0, result.stderr
         assert "nothing in flight" in result.stdout
