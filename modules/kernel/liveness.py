@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = 0.5  # seconds between attempts to subscribe again after Redis went away
-POLL = 0.5  # seconds between looks at the stop flag
+POLL = 0.1  # seconds between looks at the stop flag (a stop waits up to this long)
 
 
 class Liveness:
