@@ -15,7 +15,15 @@ from modules.kernel.ids import object_id_or_404
 from modules.kernel.inbox import Inbox, Listener
 from modules.kernel.module import Module, ModuleContext, ModuleSettings, Service, Wiring, provide
 from modules.kernel.money import cents_to_number
-from modules.kernel.pages import Page, View, field_errors, local_path, redirect, view_provider
+from modules.kernel.pages import (
+    KeptPages,
+    Page,
+    View,
+    field_errors,
+    local_path,
+    redirect,
+    view_provider,
+)
 from modules.kernel.paging import DEFAULT_PAGE, MAX_PAGE, PageRequest, next_page_link
 from modules.kernel.replicas import apply_in_order, record_once
 from modules.kernel.responses import ErrorsOut, error_responses
@@ -45,6 +53,7 @@ __all__ = (
     "FieldError",
     "Forbidden",
     "Inbox",
+    "KeptPages",
     "Listener",
     "Module",
     "ModuleContext",

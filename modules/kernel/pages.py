@@ -25,6 +25,8 @@ from modules.kernel.web import user_of
 
 FLASH_COOKIE = "flash"
 Page = Response[str]  # HTML, rendered
+KeptPages = dict[tuple[str | None, str | None, str], str]  # by viewer: user id, email, CSRF token
+KEPT_PAGES = 1_000
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,21 @@ class View:
         html = self._render(template, user=self.user, flash=flash, **context)
         return Response(html, status_code=status_code, media_type=MediaType.HTML, cookies=cookies)
 
+    def render_kept(self, kept: KeptPages, template: str, **context: Any) -> Page:
+        """`render` for a page whose own content the caller keeps (`kept` lives as long as
+        that content does): rendered once per viewer (user and CSRF token), unless a flash
+        is waiting. At most KEPT_PAGES viewers are kept; others are rendered each time."""
+        if self.request.cookies.get(FLASH_COOKIE):
+            return self.render(template, **context)
+        token = self._csrf_token()
+        viewer = (self.user.id, self.user.email, token) if self.user else (None, None, token)
+        html = kept.get(viewer)
+        if html is None:
+            html = self._render(template, user=self.user, flash=None, **context)
+            if len(kept) < KEPT_PAGES:
+                kept[viewer] = html
+        return Response(html, media_type=MediaType.HTML)
+
     def text(self, template: str, **context: Any) -> str:
         """A piece rendered now, for a caller that keeps it: it must not depend on the user."""
         return self._render(template, **context)
@@ -68,11 +85,16 @@ class View:
         html = self._render(template, user=self.user, **context)
         return Response(html, status_code=status_code, media_type=MediaType.HTML)
 
+    def _csrf_token(self) -> str:
+        token = ScopeState.from_scope(self.request.scope).csrf_token
+        return token if isinstance(token, str) else ""
+
     def _render(self, template: str, **context: Any) -> str:
         """Rendered here rather than by Litestar's Template response, which costs a page a
         tenth of its time; the context is the same (the CSRF field included)."""
-        token = ScopeState.from_scope(self.request.scope).csrf_token
-        csrf_input = f'<input type="hidden" name="_csrf_token" value="{escape(token or "")}" />'
+        csrf_input = (
+            f'<input type="hidden" name="_csrf_token" value="{escape(self._csrf_token())}" />'
+        )
         engine = self.request.app.template_engine
         assert engine is not None, "pages need the app's template engine"
         page: str = engine.get_template(template).render(csrf_input=csrf_input, **context)

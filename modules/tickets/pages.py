@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from modules.kernel import (
     DEFAULT_PAGE,
     AppError,
     Forbidden,
+    KeptPages,
     Page,
     PageRequest,
     Transactions,
@@ -48,10 +49,12 @@ EVERY_TICKET = PageRequest(DEFAULT_PAGE, None)  # the home page lists a page as 
 
 @dataclass(frozen=True)
 class OnSaleList:
-    """The home page's list, rendered once per listing version (it shows nothing per user)."""
+    """The home page's list, rendered once per listing version (it shows nothing per user),
+    and the home pages around it, rendered once per viewer while this list is current."""
 
     html: str
     etag: str
+    home_pages: KeptPages = field(default_factory=dict)
 
 
 def on_sale_provider(listing: ListingCache) -> Provide:
@@ -78,7 +81,8 @@ class TicketsPages(Controller):
     async def home(
         self, view: NamedDependency[View], on_sale_now: NamedDependency[OnSaleList]
     ) -> Page:
-        return view.render("tickets/home.html", on_sale=Markup(on_sale_now.html))
+        kept = on_sale_now.home_pages
+        return view.render_kept(kept, "tickets/home.html", on_sale=Markup(on_sale_now.html))
 
     @get("/tickets/on-sale")
     async def on_sale(
