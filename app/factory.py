@@ -21,7 +21,7 @@ from app.buses import DEFAULT_CONCURRENCY
 from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
 from app.health import BackgroundTasks, Check, dependency_checks, health_router
-from app.http_security import require_same_origin, security_headers
+from app.http_security import STATE_CHANGING, require_same_origin, security_headers
 from app.observability import LoopLag, metrics_router, observe_requests, sampler
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
@@ -150,6 +150,8 @@ async def _before_request(request: Request[Any, Any, Any]) -> None:
     # async on purpose: Litestar runs a sync hook in a thread, and the context variable
     # set there would never reach the handler. (The correlation id is set before routing.)
     set_module(request.route_handler.opt.get("module"))
+    if request.scope["method"] not in STATE_CHANGING:
+        return  # no body is read and nothing changes: nothing to refuse (a cheap GET stays so)
     _require_json_body(request.scope["path"], request.headers)
     # Here rather than as a guard: Litestar copies the route handler for every guard call,
     # a tenth of a cheap request's time, and this check only concerns state-changing ones.
