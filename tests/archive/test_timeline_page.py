@@ -33,7 +33,12 @@ async def browser(archived_client: AppClient) -> AsyncIterator[Callable[[], Awai
 
 
 async def a_paid_order(client: AppClient, seller: Browser, buyer: Browser) -> str:
-    order_id = await buyer.purchase_once_known(await seller.sell("Opera night", "25.5"))
+    ticket_id = await seller.sell("Opera night", "25.5")
+    order_id = await buyer.purchase_once_known(ticket_id)
+    await eventually(  # reserved before it is paid, so the story's steps have one order
+        lambda: client.get(f"/api/tickets/{ticket_id}"),
+        until=lambda response: response.json()["orderId"] == order_id,
+    )
     paid = await eventually(  # payments hears of the order through the bus
         lambda: buyer.submit(
             f"/orders/{order_id}", f"/payments/{order_id}", htmx=True, card="4242424242424242"
