@@ -21,7 +21,7 @@ from app.buses import DEFAULT_CONCURRENCY
 from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
 from app.health import BackgroundTasks, Check, dependency_checks, health_router
-from app.http_security import STATE_CHANGING, require_same_origin, security_headers
+from app.http_security import STATE_CHANGING, SendHook, require_same_origin, security_headers
 from app.observability import LoopLag, metrics_router, observe_requests, sampler
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
@@ -116,7 +116,7 @@ def create_app(
         state=State({"runtime": runtime}),  # for operators and tests; controllers never read it
         lifespan=[lifespan],
         before_request=_before_request,
-        before_send=[security_headers(stripe=stripe), _renew_session],
+        before_send=[_answer_headers(security_headers(stripe=stripe))],
         exception_handlers=in_the_layout(EXCEPTION_HANDLERS, sessions),
         template_config=template_config(stripe_publishable_key=settings.stripe_publishable_key),
         csrf_config=csrf_config(jwt_key, secure=settings.cookie_secure),
@@ -158,11 +158,20 @@ async def _before_request(request: Request[Any, Any, Any]) -> None:
     await require_same_origin(request, request.route_handler)
 
 
-async def _renew_session(message: Message, scope: Scope) -> None:
-    """A session past half its life slides forward: the new cookie rides on this answer."""
-    cookie = scope.get("state", {}).get(RENEWED_SESSION)
-    if cookie is not None and message["type"] == "http.response.start":
-        message["headers"] = [*message.get("headers", []), cookie.to_encoded_header()]
+def _answer_headers(add_security_headers: SendHook) -> SendHook:
+    """One `before_send` hook (Litestar awaits each hook on every message of every answer):
+    the security headers, and a renewed session's cookie."""
+
+    async def answer_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        await add_security_headers(message, scope)
+        # A session past half its life slides forward: the new cookie rides on this answer.
+        cookie = scope.get("state", {}).get(RENEWED_SESSION)
+        if cookie is not None:
+            message["headers"] = [*message.get("headers", []), cookie.to_encoded_header()]
+
+    return answer_headers
 
 
 def _require_json_body(path: str, headers: Headers) -> None:
