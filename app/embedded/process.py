@@ -59,10 +59,14 @@ def free_port() -> int:
 
 
 def _die_with_parent() -> None:
-    """Runs in the child before exec: the kernel sends SIGTERM when the parent goes away."""
+    """Runs in the child before exec: the kernel sends SIGKILL when the parent goes away.
+
+    SIGKILL, not SIGTERM: an orphan has nobody left to serve, and a graceful stop can hang
+    (seen once in CI: secantusd-py still closing 30 s after the SIGTERM), leaving it behind.
+    Nothing acknowledged is lost: both servers sync every write before answering it."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except OSError:  # not Linux: orderly shutdown still stops the child
         pass
 
