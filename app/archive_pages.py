@@ -15,9 +15,8 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from bus.archive import ArchiveStore, Timeline, timeline_of
-from modules.kernel import NotFound, Page, View, provide
+from modules.kernel import NO_STORE, NotFound, Page, View, provide
 
-NO_STORE = {"Cache-Control": "no-store"}
 NOT_FOUND = "Order not found"
 
 

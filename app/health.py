@@ -19,10 +19,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.connections import redis_client
 from app.embedded import EmbeddedServers
+from modules.kernel import NO_STORE
 
 Check = Callable[[], Awaitable[bool]]
 CHECK_TIMEOUT = 1.5
-NO_STORE = {"cache-control": "no-store"}
 
 log = logging.getLogger("ticketing.health")
 

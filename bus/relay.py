@@ -71,20 +71,16 @@ class Relay:
         """Entries handed over but not yet published stay in the outbox for the recovery scan."""
         await asyncio.gather(self._loops.stop(grace), self._recovery.stop(grace))
 
-    async def publish_committed(self) -> int:
+    async def publish_committed(self) -> None:
         """Publish what commits handed over, a batch at a time; a batch that fails waits for
         recovery. Several run this at once: a bus that hands events over (in-process)
         returns only once they are handled, and the next batch need not wait for that."""
-        published = 0
         while self._handed:
             batch, self._handed = self._handed[: self._batch], self._handed[self._batch :]
             try:
                 await self._publish(batch)
             except Exception:
                 log.exception("relay: publishing failed; recovery retries those after grace")
-            else:
-                published += len(batch)
-        return published
 
     async def recover(self) -> int:
         """Publish up to one batch of entries left behind for `grace`; returns how many."""

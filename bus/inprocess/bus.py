@@ -73,12 +73,11 @@ class InProcessBus:
         if not groups or not self._all_running_here(groups):
             await self._deliver(batch)
             return
-        handed = [
-            (delivery, self._groups[group].hand_over(delivery))
-            for subscribers, envelope in batch
-            for group in subscribers
-            for delivery in [_leased_delivery(group, envelope, self._ack_wait)]
-        ]
+        handed = []
+        for subscribers, envelope in batch:
+            for group in subscribers:
+                delivery = _leased_delivery(group, envelope, self._ack_wait)
+                handed.append((delivery, self._groups[group].hand_over(delivery)))
         await asyncio.wait([handover.done for _, handover in handed], timeout=self._handover_wait)
         await self._store_the_late(handed)
         for _, handover in handed:

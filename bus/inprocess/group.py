@@ -180,7 +180,7 @@ class GroupWorker:
         for queued in batch:
             handler = self._handlers.get(queued.delivery["envelope"]["subject"])
             together = handler.together if isinstance(handler, BatchHandler) else None
-            if runs and together is not None and runs[-1][0] == together:
+            if runs and runs[-1][0] == together:  # one-at-a-time handlers share a run too
                 runs[-1][1].append(queued)
             else:
                 runs.append((together, [queued]))

@@ -26,7 +26,7 @@ from modules.kernel.pages import (
 )
 from modules.kernel.paging import DEFAULT_PAGE, MAX_PAGE, PageRequest, next_page_link
 from modules.kernel.replicas import apply_in_order, record_once
-from modules.kernel.responses import ErrorsOut, error_responses
+from modules.kernel.responses import NO_STORE, ErrorsOut, error_responses
 from modules.kernel.services import Periodic
 from modules.kernel.session import SESSION_COOKIE, CurrentUser, SessionCodec
 from modules.kernel.sessions import Sessions
@@ -43,6 +43,7 @@ from modules.kernel.web import (
 __all__ = (
     "DEFAULT_PAGE",
     "MAX_PAGE",
+    "NO_STORE",
     "RENEWED_SESSION",
     "SESSION_COOKIE",
     "AppError",

@@ -5,6 +5,10 @@ from __future__ import annotations
 from litestar.openapi import ResponseSpec
 from pydantic import BaseModel
 
+# For answers that change from one request to the next (polled fragments, probes):
+# no cache between us and the caller may keep them.
+NO_STORE = {"Cache-Control": "no-store"}
+
 
 class ErrorOut(BaseModel):
     message: str

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from modules.kernel import (
     DEFAULT_PAGE,
+    NO_STORE,
     AppError,
     Forbidden,
     KeptPages,
@@ -35,8 +36,6 @@ from modules.tickets.use_cases import (
     tickets_of,
     update_ticket,
 )
-
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 class TicketForm(BaseModel):
