@@ -19,7 +19,7 @@ from bus.archive.store import ArchiveStore
 from bus.archive.writer import BatchWriter
 from bus.envelope import Envelope
 from bus.events import EVENT_TYPES
-from bus.interface import Bus
+from bus.interface import BatchHandler, Bus
 
 log = logging.getLogger(__name__)
 GROUP = "archive"
@@ -58,8 +58,9 @@ class Archive:
 
     def subscribe(self, bus: Bus) -> None:
         """The `archive` group on every subject; before the bus starts."""
+        handler = BatchHandler(self.handle, self.handle_all)
         for subject in EVENT_TYPES:
-            bus.subscribe(GROUP, subject, self.handle)
+            bus.subscribe(GROUP, subject, handler)
 
     async def start(self) -> None:
         try:
@@ -86,6 +87,11 @@ class Archive:
 
     async def handle(self, envelope: Envelope) -> None:
         await self.writer.write(row_of(envelope, datetime.now(UTC)))
+
+    async def handle_all(self, envelopes: Sequence[Envelope]) -> None:
+        """Several deliveries at once: one call, one acknowledgement on the bus."""
+        now = datetime.now(UTC)
+        await self.writer.write_all([row_of(envelope, now) for envelope in envelopes])
 
     async def _append(self, rows: Sequence[dict[str, Any]]) -> None:
         await self._ensure_schema()

@@ -56,9 +56,17 @@ class BatchWriter:
 
     async def write(self, row: Row) -> None:
         """Returns once `row` is committed (or was already there)."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((row, done))
-        await done
+        await self.write_all([row])
+
+    async def write_all(self, rows: Sequence[Row]) -> None:
+        """Returns once every row is committed; raises if any could not be."""
+        loop = asyncio.get_running_loop()
+        waiting: list[asyncio.Future[None]] = []
+        for row in rows:
+            done: asyncio.Future[None] = loop.create_future()
+            self._queue.put_nowait((row, done))
+            waiting.append(done)
+        await asyncio.gather(*waiting)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="archive-writer")

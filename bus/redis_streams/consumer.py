@@ -1,10 +1,17 @@
-"""One consumer group's loop: claim what dead peers left, read new entries, handle, ack."""
+"""One consumer group's loop: claim what dead peers left, read new entries, handle, ack.
+
+New entries read together whose handlers share a `BatchHandler.together` are handled
+in one call and acknowledged in one round trip (under load, one transaction for many
+events in a module); when that call fails, each is delivered alone, with its retries.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -13,16 +20,19 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bus.delivery import Ack, Bury, deliver_once
+from bus.delivery import Ack, Bury, deliver_once, deliver_together
 from bus.envelope import Envelope
 from bus.failpoints import crash_if_armed
-from bus.interface import Handler, RetryPolicy
+from bus.interface import BatchHandler, Handler, RetryPolicy, Together
 from bus.redis_streams.keys import Keys
 from bus.stopping import Background, drain
 
 log = logging.getLogger(__name__)
 RECONNECT_DELAY = 0.5
+READ_LINGER = 0.002  # seconds
+CLAIM_INTERVAL = 1.0  # seconds between looks for what dead peers left, at most
 Entries = tuple[str, list[tuple[str, dict[str, str]]]]  # a stream and its (id, fields) entries
+Entry = tuple[str, str, dict[str, str]]  # stream, entry id, fields
 
 
 class GroupConsumer:
@@ -52,9 +62,14 @@ class GroupConsumer:
         self._retry = retry
         self._ack_wait_ms = ack_wait_ms
         self._block_ms = block_ms
+        # Nothing is claimable before it has been idle for the ack wait, so looking a few
+        # times per ack wait is enough; looking before every read cost a round trip per
+        # stream for every read.
+        self._claim_interval = min(CLAIM_INTERVAL, ack_wait_ms / 4000)
         self._slots = asyncio.Semaphore(concurrency)
         self._concurrency = concurrency
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._busy = 0  # slots held by deliveries in flight
         self._loops = Background()
 
     async def ensure_groups(self) -> None:
@@ -76,9 +91,12 @@ class GroupConsumer:
         await drain(self._in_flight, grace)
 
     async def _run(self) -> None:
+        next_claim = 0.0
         while self._loops.running:
             try:
-                await self._claim_abandoned()
+                if time.monotonic() >= next_claim:
+                    more = await self._claim_abandoned()
+                    next_claim = 0.0 if more else time.monotonic() + self._claim_interval
                 await self._read_new()
             except ResponseError as error:
                 if "NOGROUP" not in str(error):
@@ -89,7 +107,9 @@ class GroupConsumer:
                 log.warning("bus: %s lost Redis (%s); reconnecting", self._group, error)
                 await self._loops.pause(RECONNECT_DELAY)
 
-    async def _claim_abandoned(self) -> None:
+    async def _claim_abandoned(self) -> bool:
+        """Takes over entries idle past the ack wait; True if there may be more to take."""
+        more = False
         for stream in self._streams:
             _, entries, _ = await self._client.xautoclaim(
                 stream,
@@ -102,9 +122,11 @@ class GroupConsumer:
             for entry_id, fields in entries:
                 if fields:  # a trimmed entry comes back empty: nothing left to deliver
                     await self._dispatch(stream, entry_id, fields, redelivered=True)
+            more = more or len(entries) == self._concurrency
+        return more
 
     async def _read_new(self) -> None:
-        free = max(1, self._concurrency - len(self._in_flight))
+        free = max(1, self._concurrency - self._busy)
         response = await self._reader.xreadgroup(
             self._group,
             self._consumer,
@@ -112,21 +134,80 @@ class GroupConsumer:
             count=free,
             block=self._block_ms,
         )
-        for stream, entries in cast(list[Entries] | None, response) or []:
-            for entry_id, fields in entries:
-                await self._dispatch(stream, entry_id, fields, redelivered=False)
+        read = [
+            (stream, entry_id, fields)
+            for stream, entries in cast(list[Entries] | None, response) or []
+            for entry_id, fields in entries
+        ]
+        for together, run in self._by_batch_handler(read):
+            if together is not None and len(run) > 1:
+                await self._start(self._deliver_together(together, run), len(run))
+            else:
+                for stream, entry_id, fields in run:
+                    await self._dispatch(stream, entry_id, fields, redelivered=False)
+        if 0 < len(read) < free:
+            # Entries are arriving one by one: let a few gather before the next read, so
+            # that under load a read (and a batch, and an ack) serves several. An idle
+            # consumer's first event is not delayed; the cost is READ_LINGER at most.
+            await asyncio.sleep(READ_LINGER)
+
+    def _by_batch_handler(self, read: list[Entry]) -> list[tuple[Together | None, list[Entry]]]:
+        """Consecutive runs of entries by their handler's `together` (None: one at a time),
+        each within the slots there are. A replayed entry names its subject only inside its
+        envelope: it goes alone."""
+        runs: list[tuple[Together | None, list[Entry]]] = []
+        for entry in read:
+            subject = self._streams[entry[0]]
+            handler = self._handlers.get(subject) if subject else None
+            together = handler.together if isinstance(handler, BatchHandler) else None
+            if runs and runs[-1][0] == together and len(runs[-1][1]) < self._concurrency:
+                runs[-1][1].append(entry)
+            else:
+                runs.append((together, [entry]))
+        return runs
 
     async def _dispatch(
         self, stream: str, entry_id: str, fields: dict[str, str], *, redelivered: bool
     ) -> None:
-        await self._slots.acquire()
-        task = asyncio.create_task(self._deliver(stream, entry_id, fields, redelivered))
-        self._in_flight.add(task)
-        task.add_done_callback(self._finished)
+        await self._start(self._deliver(stream, entry_id, fields, redelivered), 1)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    async def _start(self, delivery: Coroutine[Any, Any, None], entries: int) -> None:
+        """Runs `delivery` as its own task once its `entries` have slots."""
+        for _ in range(entries):
+            await self._slots.acquire()
+        self._busy += entries
+        task = asyncio.create_task(delivery)
+        self._in_flight.add(task)
+        task.add_done_callback(lambda done: self._finished(done, entries))
+
+    def _finished(self, task: asyncio.Task[None], entries: int) -> None:
         self._in_flight.discard(task)
-        self._slots.release()
+        self._busy -= entries
+        for _ in range(entries):
+            self._slots.release()
+
+    async def _deliver_together(self, together: Together, run: list[Entry]) -> None:
+        try:
+            envelopes = [Envelope.model_validate_json(fields["envelope"]) for _, _, fields in run]
+        except ValueError:
+            envelopes = []  # each alone, so the bad one fails by itself
+        if envelopes and await deliver_together(together, envelopes, group=self._group):
+            crash_if_armed("consumer.before_ack")
+            await self._acknowledge_run(run)
+            return
+        await asyncio.gather(
+            *(self._deliver(stream, entry_id, fields, False) for stream, entry_id, fields in run)
+        )
+
+    async def _acknowledge_run(self, run: list[Entry]) -> None:
+        """One round trip for the whole run (never the replay stream: see `_by_batch_handler`)."""
+        by_stream: dict[str, list[str]] = {}
+        for stream, entry_id, _ in run:
+            by_stream.setdefault(stream, []).append(entry_id)
+        async with self._client.pipeline(transaction=False) as pipe:
+            for stream, entry_ids in by_stream.items():
+                pipe.xack(stream, self._group, *entry_ids)
+            await pipe.execute()
 
     async def _deliver(
         self, stream: str, entry_id: str, fields: dict[str, str], redelivered: bool

@@ -10,13 +10,17 @@ for a no-op handler (8 deliveries in flight, the bus's default), and for the
 archive's group (64 in flight, as `ticketing archive run` has it) storing into
 SQLite and, when TICKETING_TEST_POSTGRES_URL is set, PostgreSQL (a fresh
 database each time).
-Then the archive's writer alone, fed by concurrent handlers without a bus.
+Then the archive as split mode deploys it: `ticketing archive run` in its own process
+(SQLite), consuming while this process publishes live; and the archive's writer alone,
+fed by concurrent handlers without a bus.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import secrets
+import sys
 import tempfile
 import time
 import uuid
@@ -24,7 +28,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
+import httpx
+
 from app.embedded import EmbeddedServers
+from app.embedded.process import free_port
 from bus import Bus, Envelope
 from bus.archive import CONCURRENCY, Archive, ArchiveSettings, ArchiveStore
 from bus.redis_streams import RedisStreamsBus
@@ -94,6 +101,55 @@ async def writer_alone(archive: Archive) -> float:
     return WRITER_EVENTS / elapsed
 
 
+async def in_its_own_process(redis_url: str, mongo_url: str, data_dir: Path) -> float:
+    """Events/s published live by this process and archived by `ticketing archive run`."""
+    namespace, health = f"bench_{uuid.uuid4().hex[:8]}", free_port()
+    url = f"sqlite+aiosqlite:///{data_dir / namespace}.sqlite3"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TICKETING_")}
+    env.update(
+        TICKETING_BUS="redis",
+        TICKETING_REDIS_URL=redis_url,
+        TICKETING_MONGO_URL=mongo_url,
+        TICKETING_DB_PREFIX=namespace,
+        TICKETING_ARCHIVE_URL=url,
+        TICKETING_DATA_DIR=str(data_dir / namespace),
+        TICKETING_JWT_KEY=secrets.token_urlsafe(48),
+        TICKETING_HEALTH_PORT=str(health),
+        TICKETING_LOG_LEVEL="WARNING",
+    )
+    ticketing = Path(sys.executable).parent / "ticketing"
+    process = await asyncio.create_subprocess_exec(str(ticketing), "archive", "run", env=env)
+    store = ArchiveStore.open(url)
+    producer = RedisStreamsBus(redis_url, namespace=namespace, instance="producer")
+    try:
+        await _until_ready(process, f"http://127.0.0.1:{health}/readyz")
+        envelopes = [_envelope(n) for n in range(EVENTS)]
+        started = time.perf_counter()
+        await _publish(producer, envelopes)
+        while await store.count() < EVENTS:
+            await asyncio.sleep(0.01)
+        return EVENTS / (time.perf_counter() - started)
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            await process.wait()
+        await producer.stop()
+        await store.close()
+
+
+async def _until_ready(process: asyncio.subprocess.Process, url: str) -> None:
+    deadline = time.monotonic() + 60
+    async with httpx.AsyncClient() as http:
+        while process.returncode is None and time.monotonic() < deadline:
+            try:
+                if (await http.get(url)).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"`ticketing archive run` not ready (exit status {process.returncode})")
+
+
 def sqlite_files(data_dir: Path) -> Store:
     @asynccontextmanager
     async def fresh() -> AsyncIterator[str]:
@@ -122,7 +178,7 @@ def line(label: str, live: float, backlog: float | None = None) -> None:
     print(f"{label + ':':<34} live {live:7.0f} events/s{drained}")
 
 
-async def run(redis_url: str, data_dir: Path) -> None:
+async def run(redis_url: str, mongo_url: str, data_dir: Path) -> None:
     stores = {"SQLite": sqlite_files(data_dir)}
     if postgres := os.environ.get(POSTGRES_ENV):
         stores["PostgreSQL"] = postgres_databases(postgres)
@@ -137,6 +193,10 @@ async def run(redis_url: str, data_dir: Path) -> None:
             await with_archive(store, lambda a: timed(redis_url, a, backlog=False)),
             await with_archive(store, lambda a: timed(redis_url, a, backlog=True)),
         )
+    line(
+        "archive in its own process (SQLite)",
+        await in_its_own_process(redis_url, mongo_url, data_dir),
+    )
     for name, store in stores.items():
         rate = await with_archive(store, writer_alone)
         print(f"{f'archive writer alone ({name}):':<34} {rate:12.0f} events/s, no bus")
@@ -145,9 +205,9 @@ async def run(redis_url: str, data_dir: Path) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ticketing-bench-") as data_dir:
         servers = EmbeddedServers(Path(data_dir))
-        servers.start(need_mongo=False, need_redis=True)
+        servers.start(need_mongo=True, need_redis=True)
         try:
-            asyncio.run(run(servers.redis_url or "", Path(data_dir)))
+            asyncio.run(run(servers.redis_url or "", servers.mongo_url or "", Path(data_dir)))
         finally:
             servers.stop()
 

@@ -1,8 +1,9 @@
 """Events queued together are handled together: one transaction for many, all or none.
 
 A module's `Inbox` takes a batch in one transaction; when anything in it fails (a
-repeat, a listener's error), nothing of it stays and the in-process bus delivers
-each event alone, so the good ones take effect once and the bad one is retried.
+repeat, a listener's error), nothing of it stays and the bus (either of them)
+delivers each event alone, so the good ones take effect once and the bad one is
+retried.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from bus import Envelope, RetryPolicy, TicketCreated
-from bus.inprocess import InProcessBus
+from bus import Bus, Envelope, RetryPolicy, TicketCreated
 from modules.kernel import Inbox, Transactions, UnitOfWork
 from tests.bus.commands import CommandLog
 from tests.bus.effects import running
 from tests.bus.recording import ticket_created
+from tests.support.buses import BusFactory
 from tests.support.servers import ServerUrls
 from tests.support.waiting import eventually
 
@@ -59,8 +60,8 @@ def commits(log: CommandLog) -> int:
     return sum(1 for sent in log.sent if sent.name == "commitTransaction")
 
 
-def bus_on(mongo: AsyncMongoClient, prefix: str, database: AsyncDatabase) -> InProcessBus:
-    bus = InProcessBus(mongo[f"{prefix}_bus"], retry=QUICK_RETRIES)
+def bus_on(make_bus: BusFactory, database: AsyncDatabase) -> Bus:
+    bus = make_bus(retry=QUICK_RETRIES)
     bus.subscribe("orders", "ticket.created", inbox_of(database).handler("ticket.created"))
     return bus
 
@@ -106,13 +107,13 @@ class TestTogether:
         assert await database["inbox"].count_documents({}) == 1
 
 
-class TestTheInProcessBusBatches:
+class TestEitherBusBatches:
     async def test_events_published_together_are_handled_in_fewer_transactions(
-        self, logged: tuple[AsyncMongoClient, CommandLog], prefix: str
+        self, logged: tuple[AsyncMongoClient, CommandLog], prefix: str, make_bus: BusFactory
     ) -> None:
         mongo, log = logged
         database = mongo[f"{prefix}_orders"]
-        bus = bus_on(mongo, prefix, database)
+        bus = bus_on(make_bus, database)
         envelopes = [ticket_created(number) for number in range(10, 30)]
 
         async with running(bus):
@@ -124,11 +125,11 @@ class TestTheInProcessBusBatches:
         assert commits(log) < len(envelopes) / 2
 
     async def test_a_poisoned_batch_is_handled_one_by_one_and_the_rest_take_effect_once(
-        self, logged: tuple[AsyncMongoClient, CommandLog], prefix: str
+        self, logged: tuple[AsyncMongoClient, CommandLog], prefix: str, make_bus: BusFactory
     ) -> None:
         mongo, _ = logged
         database = mongo[f"{prefix}_orders"]
-        bus = bus_on(mongo, prefix, database)
+        bus = bus_on(make_bus, database)
 
         async with running(bus):
             await bus.publish_all([ticket_created(number) for number in range(1, 6)])
