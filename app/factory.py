@@ -22,7 +22,7 @@ from app.connections import redis_client
 from app.errors import EXCEPTION_HANDLERS
 from app.health import BackgroundTasks, Check, dependency_checks, health_router
 from app.http_security import STATE_CHANGING, SendHook, require_same_origin, security_headers
-from app.observability import LoopLag, metrics_router, observe_requests, sampler
+from app.observability import LoopLag, metrics_router, observe_requests, sampler, trace_requests
 from app.runtime import RunningModule, Runtime
 from app.settings import Settings, load_module_settings
 from app.web import csrf_config, in_the_layout, static_files, template_config
@@ -128,6 +128,8 @@ def create_app(
         logging_config=None,  # app.observability configures logging, once, for the process
         debug=False,
     )
+    if settings.tracing != "off":
+        trace_requests(app)  # inside the timing: the correlation id is set when its span ends
     observe_requests(app)
     return app
 

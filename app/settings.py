@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     shutdown_grace: float = Field(default=25.0, gt=0)  # exit by then after a stop signal, whatever
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"  # json in production: one object per line
+    # otlp: spans over OTLP/HTTP to the collector OTEL_EXPORTER_OTLP_ENDPOINT names
+    tracing: Literal["off", "otlp"] = "off"
     # Public by design (it goes into the page): every process serving the order page needs it
     # for the pay form and the CSP, so it is the deployment's, not only payments'.
     stripe_publishable_key: str | None = Field(default=None, pattern=r"^pk_(test|live)_\w+$")

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from opentelemetry import propagate, trace
+
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 _module: ContextVar[str | None] = ContextVar("module", default=None)
 _event_id: ContextVar[str | None] = ContextVar("event_id", default=None)
@@ -56,3 +58,13 @@ def handling(correlation_id: str, module: str, event_id: str) -> None:
 def log_fields() -> tuple[str | None, str | None, str | None]:
     """(correlation id, module, event id) as set, None where nothing set them."""
     return _correlation_id.get(), _module.get(), _event_id.get()
+
+
+def current_trace_context() -> dict[str, str] | None:
+    """The W3C trace context for an event published now, if a span is recording (tracing is
+    on, see `bus.tracing`): its handlers' spans continue the trace."""
+    if not trace.get_current_span().get_span_context().is_valid:
+        return None
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier or None

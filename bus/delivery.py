@@ -15,6 +15,7 @@ from bus import metrics
 from bus.context import handling
 from bus.envelope import Envelope
 from bus.interface import Handler, NotReadyYet, RetryPolicy, Together
+from bus.tracing import failed, handling_span
 
 log = logging.getLogger("bus.delivery")
 DEFAULT_RETRY = RetryPolicy()
@@ -88,14 +89,16 @@ async def deliver_once(
     log, and count) what follows."""
     handling(envelope.correlation_id, group, envelope.event_id)
     started = time.perf_counter()
-    try:
-        await handler(envelope)
-    except Exception as error:
-        decision = decide(attempts, error, policy)
-    else:
-        decision = ACK
-    metrics.delivered(OUTCOMES[type(decision)], envelope.subject, group, started)
-    log_decision(decision, group, envelope, attempts)
+    with handling_span([envelope], group) as span:
+        try:
+            await handler(envelope)
+        except Exception as error:
+            failed(span, error)
+            decision = decide(attempts, error, policy)
+        else:
+            decision = ACK
+        metrics.delivered(OUTCOMES[type(decision)], envelope.subject, group, started)
+        log_decision(decision, group, envelope, attempts)
     return decision
 
 
@@ -107,13 +110,15 @@ async def deliver_together(
     then delivers each alone, so a failure is retried and counted per event."""
     handling(envelopes[0].correlation_id, group, envelopes[0].event_id)
     started = time.perf_counter()
-    try:
-        await together(envelopes)
-    except Exception as error:
-        log.debug("bus: %s delivers %d events one by one: %r", group, len(envelopes), error)
-        return False
-    for envelope in envelopes:
-        handling(envelope.correlation_id, group, envelope.event_id)
-        metrics.delivered(metrics.HANDLED, envelope.subject, group, started)
-        log_decision(ACK, group, envelope, 1)
+    with handling_span(envelopes, group) as span:
+        try:
+            await together(envelopes)
+        except Exception as error:
+            failed(span, error)
+            log.debug("bus: %s delivers %d events one by one: %r", group, len(envelopes), error)
+            return False
+        for envelope in envelopes:
+            handling(envelope.correlation_id, group, envelope.event_id)
+            metrics.delivered(metrics.HANDLED, envelope.subject, group, started)
+            log_decision(ACK, group, envelope, 1)
     return True

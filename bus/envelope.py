@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bus.context import current_correlation_id, new_id, set_correlation_id
+from bus.context import current_correlation_id, current_trace_context, new_id, set_correlation_id
 from bus.events import EVENT_TYPES, Event
 
 __all__ = ("Envelope", "current_correlation_id", "new_id", "set_correlation_id")
@@ -22,6 +22,7 @@ class Envelope(BaseModel):
     occurred_at: datetime
     correlation_id: str
     payload: dict[str, Any]
+    trace: dict[str, str] | None = None  # W3C trace context (traceparent), when tracing is on
 
     @classmethod
     def wrap(cls, event: Event, producer: str) -> Envelope:
@@ -32,6 +33,7 @@ class Envelope(BaseModel):
             occurred_at=datetime.now(UTC),
             correlation_id=current_correlation_id(),
             payload=event.model_dump(mode="json"),
+            trace=current_trace_context(),
         )
 
     def open(self) -> Event:

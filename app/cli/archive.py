@@ -17,7 +17,7 @@ from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
 from app.cli.serve import address_settings
 from app.environment import attached_environment
 from app.factory import create_app
-from app.observability import configure_logging
+from app.observability import configure_logging, tracing
 from app.settings import Settings, load_settings
 from bus.archive import (
     CONCURRENCY,
@@ -117,7 +117,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     configure_logging(settings)
     stop_on_sigterm_like_sigint()
-    with attached_environment(settings) as endpoints:
+    with tracing(settings, "ticketing-archive"), attached_environment(settings) as endpoints:
         archive = Archive.from_settings(archive_settings, settings.data_dir)
         app = create_app(
             settings,

@@ -9,7 +9,7 @@ from app.cli.lifecycle import Lifecycle, stop_on_sigterm_like_sigint
 from app.environment import local_environment
 from app.factory import create_app
 from app.health import embedded_readiness
-from app.observability import configure_logging
+from app.observability import configure_logging, tracing
 from app.registry import select_modules
 from app.settings import load_module_settings, load_settings
 from bus.archive import Archive, load_archive_settings
@@ -42,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
     module_settings = load_module_settings(modules)
     configure_logging(settings)
     stop_on_sigterm_like_sigint()
-    with local_environment(settings) as endpoints:
+    names = [module.name for module in modules]
+    service = "ticketing" if args.modules is None else "-".join(["ticketing", *names])
+    with tracing(settings, service), local_environment(settings) as endpoints:
         lifecycle = Lifecycle(settings.shutdown_grace, endpoints.servers)
         # On the Redis bus the archive is a process of its own: `ticketing archive run`.
         archive = None
@@ -59,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
             archive=archive,
         )
         print(
-            f"ticketing: serving {', '.join(m.name for m in modules)} "
-            f"on http://{settings.host}:{settings.port}",
+            f"ticketing: serving {', '.join(names)} on http://{settings.host}:{settings.port}",
             flush=True,
         )
         return lifecycle.serve(

@@ -22,7 +22,7 @@ from app.health import (
     embedded_readiness,
     health_router,
 )
-from app.observability import LoopLag, configure_logging, metrics_router, sampler
+from app.observability import LoopLag, configure_logging, metrics_router, sampler, tracing
 from app.registry import select_modules
 from app.runtime import Runtime
 from app.settings import load_module_settings, load_settings
@@ -39,7 +39,7 @@ def run(_: argparse.Namespace) -> int:
     module_settings = load_module_settings(modules, run_worker=True)
     configure_logging(settings)
     stop_on_sigterm_like_sigint()
-    with local_environment(settings) as endpoints:
+    with tracing(settings, "ticketing-worker"), local_environment(settings) as endpoints:
         lifecycle = Lifecycle(settings.shutdown_grace, endpoints.servers)
         runtime = Runtime(
             settings,

@@ -12,6 +12,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from opentelemetry import trace
+
 from app.settings import Settings
 from bus.context import log_fields
 
@@ -19,11 +21,14 @@ TEXT = "%(asctime)s %(levelname)s %(name)s [%(context)s]: %(message)s"
 
 
 class WorkContext(logging.Filter):
-    """Adds `correlation_id`, `work_module` and `event_id` (and `context`, for text) to records."""
+    """Adds `correlation_id`, `work_module`, `event_id` and, when tracing is on, `trace_id` (and
+    `context`, for text) to records."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         correlation_id, module, event_id = log_fields()
         record.correlation_id = correlation_id
+        span = trace.get_current_span().get_span_context()
+        record.trace_id = f"{span.trace_id:032x}" if span.is_valid else None
         work_module = module or _module_of(record.name)
         record.work_module = work_module
         record.event_id = event_id
@@ -44,6 +49,7 @@ class JsonFormatter(logging.Formatter):
             "correlation_id": getattr(record, "correlation_id", None),
             "module": getattr(record, "work_module", None),
             "event_id": getattr(record, "event_id", None),
+            "trace_id": getattr(record, "trace_id", None),
         }
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)

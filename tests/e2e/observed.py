@@ -1,5 +1,5 @@
-"""A split deployment logging JSON, one purchase through it under one correlation id, and what
-its processes then log and export, for the observability tests."""
+"""A split deployment logging JSON and tracing to a collector, one purchase through it under one
+correlation id, and what its processes then log, export and trace, for the observability tests."""
 
 from __future__ import annotations
 
@@ -17,8 +17,14 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.split.deployment import Service, SplitDeployment, default_services
 from tests.e2e.conftest import E2E_SETTINGS
 from tests.e2e.support import User, wait_for
+from tests.support.collector import Collector, collector
 
-OBSERVED_SETTINGS = E2E_SETTINGS | {"TICKETING_LOG_FORMAT": "json", "TICKETING_LOG_LEVEL": "INFO"}
+OBSERVED_SETTINGS = E2E_SETTINGS | {
+    "TICKETING_LOG_FORMAT": "json",
+    "TICKETING_LOG_LEVEL": "INFO",
+    "TICKETING_TRACING": "otlp",
+    "OTEL_BSP_SCHEDULE_DELAY": "100",  # ms: spans reach the collector soon
+}
 
 
 @dataclass(frozen=True)
@@ -27,23 +33,25 @@ class Purchase:
     correlation_id: str
     order_id: str
     request_ids: list[str]  # the X-Request-ID of each answer
+    traces: Collector
 
 
 def observed_purchase(data_dir: Path) -> Iterator[Purchase]:
     """One seller's ticket bought and paid; the unpaid-looking expiry fired by the worker too."""
-    split = SplitDeployment(
-        data_dir,
-        settings=OBSERVED_SETTINGS,
-        services=default_services(orders_replicas=1),
-    )
-    split.start()
-    try:
-        yield _purchase(split)
-    finally:
-        split.stop()
+    with collector() as (traces, endpoint):
+        split = SplitDeployment(
+            data_dir,
+            settings=OBSERVED_SETTINGS | {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint},
+            services=default_services(orders_replicas=1),
+        )
+        split.start()
+        try:
+            yield _purchase(split, traces)
+        finally:
+            split.stop()
 
 
-def _purchase(split: SplitDeployment) -> Purchase:
+def _purchase(split: SplitDeployment, traces: Collector) -> Purchase:
     correlation_id = f"purchase-{uuid.uuid4().hex[:12]}"
     seller, buyer = User(split.base_url), User(split.base_url)
     answers: list[httpx.Response] = []
@@ -56,7 +64,7 @@ def _purchase(split: SplitDeployment) -> Purchase:
     # The expiry still fires after the window (expiration never hears of payments): harmless.
     wait_for(lambda: _fired(split, correlation_id), timeout=90)
     return Purchase(
-        split, correlation_id, order["id"], [a.headers["x-request-id"] for a in answers]
+        split, correlation_id, order["id"], [a.headers["x-request-id"] for a in answers], traces
     )
 
 

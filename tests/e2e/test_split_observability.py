@@ -1,4 +1,5 @@
-"""One purchase followed across the split deployment's processes, by its logs and its metrics."""
+"""One purchase followed across the split deployment's processes, by its logs, its metrics and
+its traces."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pytest
 
 from tests.deploy.dashboard import metric_names, queries
 from tests.e2e.observed import Purchase, exported_names, log_lines, observed_purchase, scrape, value
+from tests.support.collector import CollectedSpan
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -102,3 +105,58 @@ class TestMetricsOfRealProcesses:
                 for sample in family.samples:
                     shaped = [v for v in sample.labels.values() if ID_SHAPED.search(v)]
                     assert not shaped, f"{service.name}: {sample.name} {sample.labels}"
+
+
+class TestOnePurchaseTraced:
+    """The order's request in the orders process; order.created handled in three others, the
+    ticket's reservation heard back in orders: one trace, handler spans children of the span
+    that published their event."""
+
+    def test_the_order_and_what_it_caused_in_other_processes_share_one_trace(
+        self, purchase: Purchase
+    ) -> None:
+        ordering = wait_for(
+            lambda: [
+                s
+                for s in purchase.traces.spans
+                if s.name == "POST /api/orders" and s.attributes["http.response.status_code"] == 201
+            ],
+            until=lambda spans: len(spans) == 1,
+        )[0]
+        spans = wait_for(
+            lambda: purchase.traces.traced(ordering.trace_id),
+            until=lambda spans: (
+                heard(spans, "order.created").keys() >= ORDER_CREATED_HEARD_BY
+                and "ticketing-orders" in heard(spans, "ticket.updated")
+            ),
+        )
+
+        assert ordering.service == "ticketing-orders"
+        for service, handling in heard(spans, "order.created").items():
+            assert handling.parent_id == ordering.span_id, service
+        reserved = heard(spans, "ticket.updated")["ticketing-orders"]
+        assert reserved.parent_id == heard(spans, "order.created")["ticketing-tickets"].span_id
+
+    def test_its_log_lines_name_the_trace(self, purchase: Purchase) -> None:
+        handled_in_tickets = [
+            line
+            for line in log_lines(purchase.deployment)["tickets-1"]
+            if line.get("correlation_id") == purchase.correlation_id
+            and line["logger"] == "bus.delivery"
+        ]
+
+        assert handled_in_tickets
+        for line in handled_in_tickets:
+            assert purchase.traces.traced(line["trace_id"]), line
+
+
+ORDER_CREATED_HEARD_BY = {"ticketing-tickets", "ticketing-payments", "ticketing-expiration"}
+
+
+def heard(spans: list[CollectedSpan], subject: str) -> dict[str, CollectedSpan]:
+    """Each service's span handling `subject` in these spans."""
+    return {
+        span.service: span
+        for span in spans
+        if span.kind == "consumer" and span.name == f"process {subject}"
+    }
