@@ -5,6 +5,7 @@ the delivery policy, the outbox format and stopping are the app's: import
 them from their submodules (an import-linter contract keeps modules out).
 """
 
+from bus.context import current_trace_context
 from bus.envelope import Envelope, current_correlation_id, set_correlation_id
 from bus.events import (
     EVENT_TYPES,
@@ -29,6 +30,7 @@ from bus.interface import (
     NotReadyYet,
     RetryPolicy,
 )
+from bus.tracing import continuing_trace
 
 __all__ = (
     "EVENT_TYPES",
@@ -51,6 +53,8 @@ __all__ = (
     "TicketCreated",
     "TicketRef",
     "TicketUpdated",
+    "continuing_trace",
     "current_correlation_id",
+    "current_trace_context",
     "set_correlation_id",
 )

@@ -56,6 +56,18 @@ def handling_span(envelopes: Sequence[Envelope], group: str) -> Iterator[Span]:
         yield span
 
 
+@contextmanager
+def continuing_trace(context: dict[str, str] | None, name: str) -> Iterator[None]:
+    """Work resumed later from a kept trace context (`current_trace_context()` when it was
+    set aside, as an order's expiry is) as a span of that trace: the events published
+    within carry it on. Nothing kept, nothing traced."""
+    if not context:
+        yield
+        return
+    with _tracer.start_as_current_span(name, context=propagate.extract(context)):
+        yield
+
+
 def failed(span: Span, error: Exception) -> None:
     """Marks a handling span failed (the bus catches the handler's error to decide what next)."""
     span.record_exception(error)

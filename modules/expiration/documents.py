@@ -19,6 +19,7 @@ class Expiry(Versioned):
     state: ExpiryState
     # The order's creation's: its expiry's event (and log lines) carry it, message or sweep.
     correlation_id: str | None = None
+    trace: dict[str, str] | None = None  # and its trace context, when tracing is on
 
     class Settings:
         name = "expiries"

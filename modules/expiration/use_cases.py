@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 
 from beanie import PydanticObjectId
 
-from bus import ExpirationComplete, current_correlation_id, set_correlation_id
+from bus import (
+    ExpirationComplete,
+    continuing_trace,
+    current_correlation_id,
+    current_trace_context,
+    set_correlation_id,
+)
 from modules.expiration import metrics
 from modules.expiration.documents import Expiry
 from modules.expiration.domain import ExpiryState, after_cancellation, fires, sweep_cutoff
@@ -24,6 +30,7 @@ async def record_expiry(unit: UnitOfWork, order_id: str, expires_at: datetime) -
         expires_at=expires_at,
         state=ExpiryState.SCHEDULED,
         correlation_id=current_correlation_id(),
+        trace=current_trace_context(),
     )
     return await unit.insert_if_absent(expiry)
 
@@ -53,7 +60,8 @@ async def fire_expiry(transactions: Transactions, order_id: str) -> bool:
         set_correlation_id(expiry.correlation_id)  # for the event below, and the log line
         expiry.state = ExpiryState.FIRED
         await unit.save_if_unchanged(expiry)
-        unit.publish(ExpirationComplete(order_id=order_id))
+        with continuing_trace(expiry.trace, "expire order"):
+            unit.publish(ExpirationComplete(order_id=order_id))
         return True
 
     fired = await transactions.run(work)

@@ -115,14 +115,7 @@ class TestOnePurchaseTraced:
     def test_the_order_and_what_it_caused_in_other_processes_share_one_trace(
         self, purchase: Purchase
     ) -> None:
-        ordering = wait_for(
-            lambda: [
-                s
-                for s in purchase.traces.spans
-                if s.name == "POST /api/orders" and s.attributes["http.response.status_code"] == 201
-            ],
-            until=lambda spans: len(spans) == 1,
-        )[0]
+        ordering = the_order_request(purchase)
         spans = wait_for(
             lambda: purchase.traces.traced(ordering.trace_id),
             until=lambda spans: (
@@ -137,6 +130,20 @@ class TestOnePurchaseTraced:
         reserved = heard(spans, "ticket.updated")["ticketing-orders"]
         assert reserved.parent_id == heard(spans, "order.created")["ticketing-tickets"].span_id
 
+    def test_the_expiry_fired_by_the_worker_minutes_later_continues_it(
+        self, purchase: Purchase
+    ) -> None:
+        ordering = the_order_request(purchase)
+        spans = wait_for(
+            lambda: purchase.traces.traced(ordering.trace_id),
+            until=lambda spans: "ticketing-orders" in heard(spans, "expiration.complete"),
+        )
+
+        [expiring] = [span for span in spans if span.name == "expire order"]
+        assert expiring.service == "ticketing-worker"
+        assert expiring.parent_id == heard(spans, "order.created")["ticketing-expiration"].span_id
+        assert heard(spans, "expiration.complete")["ticketing-orders"].parent_id == expiring.span_id
+
     def test_its_log_lines_name_the_trace(self, purchase: Purchase) -> None:
         handled_in_tickets = [
             line
@@ -148,6 +155,19 @@ class TestOnePurchaseTraced:
         assert handled_in_tickets
         for line in handled_in_tickets:
             assert purchase.traces.traced(line["trace_id"]), line
+
+
+def the_order_request(purchase: Purchase) -> CollectedSpan:
+    """The span of the buyer's accepted `POST /api/orders`: the root of the purchase's trace."""
+    return wait_for(
+        lambda: [
+            span
+            for span in purchase.traces.spans
+            if span.name == "POST /api/orders"
+            and span.attributes["http.response.status_code"] == 201
+        ],
+        until=lambda spans: len(spans) == 1,
+    )[0]
 
 
 ORDER_CREATED_HEARD_BY = {"ticketing-tickets", "ticketing-payments", "ticketing-expiration"}
