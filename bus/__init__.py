@@ -30,7 +30,7 @@ from bus.interface import (
     NotReadyYet,
     RetryPolicy,
 )
-from bus.tracing import continuing_trace
+from bus.tracing import continuing_trace, handling_event
 
 __all__ = (
     "EVENT_TYPES",
@@ -56,5 +56,6 @@ __all__ = (
     "continuing_trace",
     "current_correlation_id",
     "current_trace_context",
+    "handling_event",
     "set_correlation_id",
 )

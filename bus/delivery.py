@@ -15,7 +15,7 @@ from bus import metrics
 from bus.context import handling
 from bus.envelope import Envelope
 from bus.interface import Handler, NotReadyYet, RetryPolicy, Together
-from bus.tracing import failed, handling_span
+from bus.tracing import failed, handling_event, in_trace_of
 
 log = logging.getLogger("bus.delivery")
 DEFAULT_RETRY = RetryPolicy()
@@ -87,9 +87,8 @@ async def deliver_once(
 ) -> Decision:
     """Run `handler` once as `group`'s work on the event, under its correlation id; return (and
     log, and count) what follows."""
-    handling(envelope.correlation_id, group, envelope.event_id)
     started = time.perf_counter()
-    with handling_span([envelope], group) as span:
+    with handling_event(envelope, group) as span:
         try:
             await handler(envelope)
         except Exception as error:
@@ -106,19 +105,18 @@ async def deliver_together(
     together: Together, envelopes: Sequence[Envelope], *, group: str
 ) -> bool:
     """Run a batch handler once for several events; True if all took effect (counted and
-    logged as handled, each under its own correlation id), False if none did: the caller
-    then delivers each alone, so a failure is retried and counted per event."""
-    handling(envelopes[0].correlation_id, group, envelopes[0].event_id)
+    logged as handled, each under its own correlation id and trace), False if none did: the
+    caller then delivers each alone, so a failure is retried and counted per event. The
+    handler names each event's work itself (`handling_event`), as it takes them in turn."""
     started = time.perf_counter()
-    with handling_span(envelopes, group) as span:
-        try:
-            await together(envelopes)
-        except Exception as error:
-            failed(span, error)
-            log.debug("bus: %s delivers %d events one by one: %r", group, len(envelopes), error)
-            return False
-        for envelope in envelopes:
-            handling(envelope.correlation_id, group, envelope.event_id)
-            metrics.delivered(metrics.HANDLED, envelope.subject, group, started)
+    try:
+        await together(envelopes)
+    except Exception as error:
+        log.debug("bus: %s delivers %d events one by one: %r", group, len(envelopes), error)
+        return False
+    for envelope in envelopes:
+        handling(envelope.correlation_id, group, envelope.event_id)
+        metrics.delivered(metrics.HANDLED, envelope.subject, group, started)
+        with in_trace_of(envelope):
             log_decision(ACK, group, envelope, 1)
     return True

@@ -19,8 +19,10 @@ class BatchHandler:
 
     `together` makes every envelope it is given take effect, or none and raises. A bus
     holding several deliveries whose handlers share one `together` may call it once
-    instead (the in-process bus does: under load, one transaction for many events); when
-    it raises, the bus delivers them one at a time, each with its own retries.
+    instead (both buses do: under load, one transaction for many events); when it raises,
+    the bus delivers them one at a time, each with its own retries. `together` takes each
+    event under `bus.handling_event`, so what it causes carries that event's correlation
+    id and trace.
     """
 
     one: Handler

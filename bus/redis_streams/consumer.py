@@ -139,7 +139,7 @@ class GroupConsumer:
             for stream, entries in cast(list[Entries] | None, response) or []
             for entry_id, fields in entries
         ]
-        for together, run in self._by_batch_handler(read):
+        for together, run in self._by_batch_handler(read, free):
             if together is not None and len(run) > 1:
                 await self._start(self._deliver_together(together, run), len(run))
             else:
@@ -151,16 +151,19 @@ class GroupConsumer:
             # consumer's first event is not delayed; the cost is READ_LINGER at most.
             await asyncio.sleep(READ_LINGER)
 
-    def _by_batch_handler(self, read: list[Entry]) -> list[tuple[Together | None, list[Entry]]]:
+    def _by_batch_handler(
+        self, read: list[Entry], free: int
+    ) -> list[tuple[Together | None, list[Entry]]]:
         """Consecutive runs of entries by their handler's `together` (None: one at a time),
-        each within the slots there are. A replayed entry names its subject only inside its
-        envelope: it goes alone."""
+        none longer than the slots free when they were read (COUNT applies per stream, so a
+        read may bring more), so a run never waits for deliveries already in flight. A
+        replayed entry names its subject only inside its envelope: it goes alone."""
         runs: list[tuple[Together | None, list[Entry]]] = []
         for entry in read:
             subject = self._streams[entry[0]]
             handler = self._handlers.get(subject) if subject else None
             together = handler.together if isinstance(handler, BatchHandler) else None
-            if runs and runs[-1][0] == together and len(runs[-1][1]) < self._concurrency:
+            if runs and runs[-1][0] == together and len(runs[-1][1]) < free:
                 runs[-1][1].append(entry)
             else:
                 runs.append((together, [entry]))
@@ -189,15 +192,22 @@ class GroupConsumer:
     async def _deliver_together(self, together: Together, run: list[Entry]) -> None:
         try:
             envelopes = [Envelope.model_validate_json(fields["envelope"]) for _, _, fields in run]
-        except ValueError:
+        except (KeyError, ValueError):
             envelopes = []  # each alone, so the bad one fails by itself
         if envelopes and await deliver_together(together, envelopes, group=self._group):
             crash_if_armed("consumer.before_ack")
             await self._acknowledge_run(run)
             return
-        await asyncio.gather(
-            *(self._deliver(stream, entry_id, fields, False) for stream, entry_id, fields in run)
+        # Each alone, all within this task (and its slots) until the last is done.
+        outcomes = await asyncio.gather(
+            *(self._deliver(stream, entry_id, fields, False) for stream, entry_id, fields in run),
+            return_exceptions=True,
         )
+        for (_, entry_id, _), outcome in zip(run, outcomes, strict=True):
+            if isinstance(outcome, Exception):  # left pending: claimed again after the ack wait
+                log.error("bus: %s could not deliver %s: %r", self._group, entry_id, outcome)
+            elif isinstance(outcome, BaseException):
+                raise outcome
 
     async def _acknowledge_run(self, run: list[Entry]) -> None:
         """One round trip for the whole run (never the replay stream: see `_by_batch_handler`)."""

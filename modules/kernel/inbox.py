@@ -9,7 +9,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from bus import BatchHandler, Envelope, Event
+from bus import BatchHandler, Envelope, Event, handling_event
 from bus.failpoints import fail_if_armed
 from modules.kernel.unit_of_work import Transactions, UnitOfWork
 
@@ -72,8 +72,10 @@ class Inbox:
         async def work(unit: UnitOfWork) -> None:
             entries = [_entry(envelope) for envelope in envelopes]
             await self._inbox.insert_many(entries, session=unit.session)
-            for event, listener in events:
-                await listener(event, unit)
+            for envelope, (event, listener) in zip(envelopes, events, strict=True):
+                # Each event's own correlation id and trace, for what its listener publishes.
+                with handling_event(envelope, self._transactions.producer):
+                    await listener(event, unit)
 
         await self._transactions.run(work)
 

@@ -8,6 +8,7 @@ retried.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
@@ -31,10 +32,13 @@ class Failing(Exception):
     pass
 
 
-def inbox_of(database: AsyncDatabase) -> Inbox:
-    """The listener counts one effect per event, and fails on the poisoned one."""
+def inbox_of(database: AsyncDatabase, calls: Counter[str] | None = None) -> Inbox:
+    """The listener counts one effect per event, and fails on the poisoned one; `calls` counts
+    its calls, undone or not."""
 
     async def record(event: TicketCreated, unit: UnitOfWork) -> None:
+        if calls is not None:
+            calls[event.id] += 1
         await database["effects"].update_one(
             {"_id": event.id}, {"$inc": {"times": 1}}, upsert=True, session=unit.session
         )
@@ -60,9 +64,9 @@ def commits(log: CommandLog) -> int:
     return sum(1 for sent in log.sent if sent.name == "commitTransaction")
 
 
-def bus_on(make_bus: BusFactory, database: AsyncDatabase) -> Bus:
+def bus_on(make_bus: BusFactory, database: AsyncDatabase, calls: Counter[str] | None = None) -> Bus:
     bus = make_bus(retry=QUICK_RETRIES)
-    bus.subscribe("orders", "ticket.created", inbox_of(database).handler("ticket.created"))
+    bus.subscribe("orders", "ticket.created", inbox_of(database, calls).handler("ticket.created"))
     return bus
 
 
@@ -106,6 +110,29 @@ class TestTogether:
         assert await effects(database) == {"t1": 1}
         assert await database["inbox"].count_documents({}) == 1
 
+    async def test_what_each_event_causes_carries_that_events_correlation_id(
+        self, logged: tuple[AsyncMongoClient, CommandLog], prefix: str
+    ) -> None:
+        mongo, _ = logged
+        database = mongo[f"{prefix}_orders"]
+
+        async def announce(event: TicketCreated, unit: UnitOfWork) -> None:
+            unit.publish(event.model_copy(update={"id": f"heard-{event.id}"}))
+
+        inbox = Inbox(Transactions(database.client, database, "orders"), {TicketCreated: announce})
+        first, second = (
+            ticket_created(number).model_copy(update={"correlation_id": f"cid-{number}"})
+            for number in (1, 2)
+        )
+
+        await inbox.together([first, second])
+
+        caused = {
+            entry["envelope"]["payload"]["id"]: entry["envelope"]["correlation_id"]
+            async for entry in database["outbox"].find()
+        }
+        assert caused == {"heard-t1": "cid-1", "heard-t2": "cid-2"}
+
 
 class TestEitherBusBatches:
     async def test_events_published_together_are_handled_in_fewer_transactions(
@@ -129,7 +156,8 @@ class TestEitherBusBatches:
     ) -> None:
         mongo, _ = logged
         database = mongo[f"{prefix}_orders"]
-        bus = bus_on(make_bus, database)
+        calls: Counter[str] = Counter()
+        bus = bus_on(make_bus, database, calls)
 
         async with running(bus):
             await bus.publish_all([ticket_created(number) for number in range(1, 6)])
@@ -140,6 +168,8 @@ class TestEitherBusBatches:
             )
 
         assert await effects(database) == {"t1": 1, "t2": 1, "t4": 1, "t5": 1}
+        tried_twice = [event for event in ("t1", "t2", "t4", "t5") if calls[event] == 2]
+        assert tried_twice, calls  # in the poisoned batch, undone, then alone
         assert [envelope_id(letter.envelope) for letter in await bus.dead_letters("orders")] == [
             POISON
         ]

@@ -5,6 +5,7 @@ the caller's trace, exported in batches over OTLP/HTTP to a collector."""
 from __future__ import annotations
 
 import signal
+import socket
 
 import httpx
 import pytest
@@ -67,7 +68,10 @@ class TestATracedProcess:
             created = sell_as_traced_caller(serving)
             spans = wait_for(
                 lambda: collected.traced(TRACE_ID),
-                until=lambda spans: set(consumers_of(spans, "ticket.created")) >= GROUPS,
+                until=lambda spans: (
+                    any(span.kind == "server" for span in spans)
+                    and set(consumers_of(spans, "ticket.created")) >= GROUPS
+                ),
             )
 
         assert created.status_code == 201, created.text
@@ -95,3 +99,30 @@ class TestATracedProcess:
 
         assert created.status_code == 201, created.text
         assert collected.spans == []
+
+
+def test_an_unreachable_collector_neither_floods_the_log_nor_holds_the_stop(
+    launcher: Launcher, servers: ServerUrls, prefix: str
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as blackhole:  # accepts, never answers
+        endpoint = f"http://127.0.0.1:{blackhole.getsockname()[1]}"
+        serving = launcher.start(
+            TICKETING_TRACING="otlp",
+            TICKETING_LOG_LEVEL="WARNING",
+            OTEL_EXPORTER_OTLP_ENDPOINT=endpoint,
+            OTEL_BSP_SCHEDULE_DELAY="100",
+            OTEL_BSP_MAX_QUEUE_SIZE="16",  # full at once: the SDK warns for every span it drops
+            OTEL_BSP_MAX_EXPORT_BATCH_SIZE="16",
+            **shared_servers(servers, prefix),
+        )
+        with serving.client() as http:
+            for _ in range(200):
+                assert http.get("/api/users/currentuser").status_code == 200
+
+        serving.process.send_signal(signal.SIGTERM)
+        code, seconds = serving.exits_within(20)
+
+    assert code == 0, serving.output
+    assert seconds < 12, serving.output
+    dropping = [line for line in serving.output.splitlines() if "dropping" in line.lower()]
+    assert 1 <= len(dropping) <= 2, serving.output  # the SDK says it once per 20 s
