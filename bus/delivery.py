@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bus import metrics
 from bus.context import handling
 from bus.envelope import Envelope
-from bus.interface import Handler, NotReadyYet, RetryPolicy, Together
+from bus.interface import BatchHandler, Handler, NotReadyYet, RetryPolicy, Together
 from bus.tracing import failed, handling_event, in_trace_of
 
 log = logging.getLogger("bus.delivery")
+Delivery = TypeVar("Delivery")
 DEFAULT_RETRY = RetryPolicy()
 
 
@@ -120,3 +122,20 @@ async def deliver_together(
         with in_trace_of(envelope):
             log_decision(ACK, group, envelope, 1)
     return True
+
+
+def runs_by_batch_handler(
+    deliveries: Sequence[Delivery], handler_of: Callable[[Delivery], Handler | None], longest: int
+) -> list[tuple[Together | None, list[Delivery]]]:
+    """Consecutive runs of `deliveries` sharing their handler's `together` (None: handlers
+    that take one event at a time, which share runs too), none longer than `longest`: each
+    run a bus may hand to `deliver_together` at once."""
+    runs: list[tuple[Together | None, list[Delivery]]] = []
+    for delivery in deliveries:
+        handler = handler_of(delivery)
+        together = handler.together if isinstance(handler, BatchHandler) else None
+        if runs and runs[-1][0] == together and len(runs[-1][1]) < longest:
+            runs[-1][1].append(delivery)
+        else:
+            runs.append((together, [delivery]))
+    return runs

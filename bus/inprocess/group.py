@@ -18,11 +18,11 @@ from datetime import timedelta
 
 from bson import ObjectId
 
-from bus.delivery import Ack, Bury, deliver_once, deliver_together
+from bus.delivery import Ack, Bury, deliver_once, deliver_together, runs_by_batch_handler
 from bus.envelope import Envelope
 from bus.inprocess.handover import Handover, Queued
 from bus.inprocess.store import Delivery, DeliveryStore
-from bus.interface import BatchHandler, Handler, RetryPolicy, Together
+from bus.interface import Handler, RetryPolicy
 from bus.stopping import CANCEL_DEADLINE, Background, drain
 from bus.timestamps import stored_now
 
@@ -163,7 +163,7 @@ class GroupWorker:
         """Together where their handler allows and there is more than one; a batch that
         fails is delivered again one by one, in order, each with its own retries. Handlers
         that take one event at a time get theirs all at once, as separate consumers would."""
-        for together, run in self._by_batch_handler(batch):
+        for together, run in runs_by_batch_handler(batch, self._handler_of, BATCH_LIMIT):
             if together is None:
                 await asyncio.gather(*(self._deliver_one(queued) for queued in run))
                 continue
@@ -175,16 +175,8 @@ class GroupWorker:
             for queued in run:
                 await self._deliver_one(queued)
 
-    def _by_batch_handler(self, batch: list[Queued]) -> list[tuple[Together | None, list[Queued]]]:
-        runs: list[tuple[Together | None, list[Queued]]] = []
-        for queued in batch:
-            handler = self._handlers.get(queued.delivery["envelope"]["subject"])
-            together = handler.together if isinstance(handler, BatchHandler) else None
-            if runs and runs[-1][0] == together:  # one-at-a-time handlers share a run too
-                runs[-1][1].append(queued)
-            else:
-                runs.append((together, [queued]))
-        return runs
+    def _handler_of(self, queued: Queued) -> Handler | None:
+        return self._handlers.get(queued.delivery["envelope"]["subject"])
 
     async def _deliver_one(self, queued: Queued) -> None:
         delivery = queued.delivery

@@ -20,10 +20,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bus.delivery import Ack, Bury, deliver_once, deliver_together
+from bus.delivery import Ack, Bury, deliver_once, deliver_together, runs_by_batch_handler
 from bus.envelope import Envelope
 from bus.failpoints import crash_if_armed
-from bus.interface import BatchHandler, Handler, RetryPolicy, Together
+from bus.interface import Handler, RetryPolicy, Together
 from bus.redis_streams.keys import Keys
 from bus.stopping import Background, drain
 
@@ -139,7 +139,9 @@ class GroupConsumer:
             for stream, entries in cast(list[Entries] | None, response) or []
             for entry_id, fields in entries
         ]
-        for together, run in self._by_batch_handler(read, free):
+        # Runs no longer than the slots free when read (COUNT applies per stream, so a read
+        # may bring more): a run never waits for deliveries already in flight.
+        for together, run in runs_by_batch_handler(read, self._handler_of, free):
             if together is not None and len(run) > 1:
                 await self._start(self._deliver_together(together, run), len(run))
             else:
@@ -151,23 +153,10 @@ class GroupConsumer:
             # consumer's first event is not delayed; the cost is READ_LINGER at most.
             await asyncio.sleep(READ_LINGER)
 
-    def _by_batch_handler(
-        self, read: list[Entry], free: int
-    ) -> list[tuple[Together | None, list[Entry]]]:
-        """Consecutive runs of entries by their handler's `together` (None: one at a time),
-        none longer than the slots free when they were read (COUNT applies per stream, so a
-        read may bring more), so a run never waits for deliveries already in flight. A
-        replayed entry names its subject only inside its envelope: it goes alone."""
-        runs: list[tuple[Together | None, list[Entry]]] = []
-        for entry in read:
-            subject = self._streams[entry[0]]
-            handler = self._handlers.get(subject) if subject else None
-            together = handler.together if isinstance(handler, BatchHandler) else None
-            if runs and runs[-1][0] == together and len(runs[-1][1]) < free:
-                runs[-1][1].append(entry)
-            else:
-                runs.append((together, [entry]))
-        return runs
+    def _handler_of(self, entry: Entry) -> Handler | None:
+        """A replayed entry names its subject only inside its envelope: it goes alone."""
+        subject = self._streams[entry[0]]
+        return self._handlers.get(subject) if subject else None
 
     async def _dispatch(
         self, stream: str, entry_id: str, fields: dict[str, str], *, redelivered: bool
@@ -210,7 +199,7 @@ class GroupConsumer:
                 raise outcome
 
     async def _acknowledge_run(self, run: list[Entry]) -> None:
-        """One round trip for the whole run (never the replay stream: see `_by_batch_handler`)."""
+        """One round trip for the whole run (never the replay stream: see `_handler_of`)."""
         by_stream: dict[str, list[str]] = {}
         for stream, entry_id, _ in run:
             by_stream.setdefault(stream, []).append(entry_id)
