@@ -61,8 +61,9 @@ def log_fields() -> tuple[str | None, str | None, str | None]:
 
 
 def current_trace_context() -> dict[str, str] | None:
-    """The W3C trace context for an event published now, if a span is recording (tracing is
-    on, see `bus.tracing`): its handlers' spans continue the trace."""
+    """The W3C trace context for an event published now, if a trace is current (a span of this
+    process's, or one passed on from a traced producer: see `bus.tracing`), so that its
+    handlers' spans continue the trace."""
     if not trace.get_current_span().get_span_context().is_valid:
         return None
     carrier: dict[str, str] = {}

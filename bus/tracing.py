@@ -27,17 +27,10 @@ _tracer = trace.get_tracer("ticketing.bus")
 @contextmanager
 def handling_event(envelope: Envelope, group: str) -> Iterator[Span]:
     """The work within is `group`'s handling of `envelope`: its correlation id, module and event
-    id name the log lines and the events published there, in a consumer span continuing its
-    trace. A batch handler takes each of its events under this, one after the other."""
+    id name the log lines and the events published there, in a consumer span that is a child
+    of the span that published it (one that records nothing for an untraced envelope). A batch
+    handler takes each of its events under this, one after the other."""
     handling(envelope.correlation_id, group, envelope.event_id)
-    with handling_span(envelope, group) as span:
-        yield span
-
-
-@contextmanager
-def handling_span(envelope: Envelope, group: str) -> Iterator[Span]:
-    """`group`'s handling of `envelope` as a consumer span, a child of the span that published
-    it; an untraced envelope gets a span that records nothing."""
     if not envelope.trace:
         yield INVALID_SPAN
         return
