@@ -164,9 +164,18 @@ class GroupConsumer:
         await self._start(self._deliver(stream, entry_id, fields, redelivered), 1)
 
     async def _start(self, delivery: Coroutine[Any, Any, None], entries: int) -> None:
-        """Runs `delivery` as its own task once its `entries` have slots."""
-        for _ in range(entries):
-            await self._slots.acquire()
+        """Runs `delivery` as its own task once its `entries` have slots (a stop while it waits
+        leaves the entries pending, and the delivery never started)."""
+        taken = 0
+        try:
+            while taken < entries:
+                await self._slots.acquire()
+                taken += 1
+        except BaseException:
+            delivery.close()
+            for _ in range(taken):
+                self._slots.release()
+            raise
         self._busy += entries
         task = asyncio.create_task(delivery)
         self._in_flight.add(task)
