@@ -14,24 +14,20 @@ import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 from opentelemetry import propagate, trace
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.sdk.resources import (
-    SERVICE_INSTANCE_ID,
-    SERVICE_NAME,
-    OTELResourceDetector,
-    Resource,
-)
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind, StatusCode
 
 from app.settings import Settings
 from bus.context import log_fields
+
+if TYPE_CHECKING:
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
 
 PROPAGATED = frozenset({b"traceparent", b"tracestate", b"baggage"})
 EXPORT_TIMEOUT = 2.0  # seconds per export attempt
@@ -48,6 +44,10 @@ def tracing(settings: Settings, service: str) -> Iterator[None]:
     if settings.tracing == "off":
         yield
         return
+    # Imported here: the SDK and its exporter (protobuf, requests) slow every start-up.
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
     provider = TracerProvider(resource=_resource(settings, service))
     provider.add_span_processor(BatchSpanProcessor(_exporter()))
     trace.set_tracer_provider(provider)
@@ -63,6 +63,13 @@ def tracing(settings: Settings, service: str) -> Iterator[None]:
 
 def _resource(settings: Settings, service: str) -> Resource:
     """Our names for the process, unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say."""
+    from opentelemetry.sdk.resources import (
+        SERVICE_INSTANCE_ID,
+        SERVICE_NAME,
+        OTELResourceDetector,
+        Resource,
+    )
+
     given = OTELResourceDetector().detect().attributes
     ours = {SERVICE_NAME: service, SERVICE_INSTANCE_ID: settings.instance or socket.gethostname()}
     return Resource.create({key: value for key, value in ours.items() if key not in given})
@@ -70,6 +77,8 @@ def _resource(settings: Settings, service: str) -> Resource:
 
 def _exporter() -> OTLPSpanExporter:
     """The SDK's exporter waits 10 s per attempt unless told otherwise: ours, 2 s."""
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
     if {"OTEL_EXPORTER_OTLP_TIMEOUT", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"} & os.environ.keys():
         return OTLPSpanExporter()
     return OTLPSpanExporter(timeout=EXPORT_TIMEOUT)
